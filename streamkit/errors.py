@@ -1,0 +1,93 @@
+"""streamkit's exceptions: one tree, so ``except streamkit.StreamkitError`` catches all.
+
+```
+StreamkitError                  base of everything streamkit raises on bad input
+├── DecodeError                 the byte stream cannot be decoded as Server-Sent Events
+│   └── EventTooLargeError      one event buffered more than ``max_event_size`` bytes
+└── ResponseError               an HTTP response is not an event stream (status, content type)
+```
+
+Messages say *what* went wrong and *where* (byte offset, event number, status,
+content type). They never quote payload text: a stream carries tool arguments
+and message text that may be private.
+
+This module imports nothing from the rest of the package, so every layer can
+raise these without import cycles.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .sse import ServerSentEvent
+
+__all__ = ["DecodeError", "EventTooLargeError", "ResponseError", "StreamkitError"]
+
+
+class StreamkitError(Exception):
+    """Base class of every error streamkit raises for bad input or a bad response.
+
+    Example::
+
+        try:
+            acc = streamkit.replay("run.sse")
+        except streamkit.StreamkitError as exc:
+            print(f"cannot replay: {exc}")
+    """
+
+
+class DecodeError(StreamkitError):
+    """The byte stream cannot be decoded as Server-Sent Events."""
+
+
+class EventTooLargeError(DecodeError):
+    """One event buffered more bytes than the decoder's ``max_event_size``.
+
+    Attributes:
+        limit: the ``max_event_size`` in force.
+        offset: how many bytes of the stream had been fed when the limit was passed.
+        events: the complete events decoded in the same ``feed`` call before the
+            oversized one; they would otherwise be lost with the exception.
+    """
+
+    def __init__(
+        self, message: str, *, limit: int, offset: int, events: list[ServerSentEvent]
+    ) -> None:
+        super().__init__(message)
+        self.limit = limit
+        self.offset = offset
+        self.events = events
+
+
+class ResponseError(StreamkitError):
+    """An HTTP response that is not a usable event stream.
+
+    Raised for an HTTP error status or a content type other than
+    ``text/event-stream``. The message says what came back; the attributes
+    hold it for programs.
+
+    Attributes:
+        status_code: the HTTP status.
+        content_type: the response's ``Content-Type`` header ("" when absent).
+        error_code: the API's error ``code`` (or ``type``) from a JSON error body, if any.
+        error_message: the API's error ``message`` from a JSON error body, if any.
+        request_id: the ``x-request-id`` response header, if any.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status_code: int,
+        content_type: str,
+        error_code: str | None = None,
+        error_message: str | None = None,
+        request_id: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.status_code = status_code
+        self.content_type = content_type
+        self.error_code = error_code
+        self.error_message = error_message
+        self.request_id = request_id

@@ -1,0 +1,386 @@
+"""Sans-IO Server-Sent Events decoder: bytes in, ``ServerSentEvent`` out.
+
+Follows the WHATWG HTML Living Standard, "Parsing an event stream" and
+"Interpreting an event stream"
+(https://html.spec.whatwg.org/multipage/server-sent-events.html#event-stream-interpretation);
+the rules are numbered R1-R13 in the comments below.
+
+Strategy: work on bytes, not text. CR and LF are ASCII and never part of a
+multi-byte UTF-8 sequence, and an invalid sequence never swallows an ASCII byte
+in Python's "replace" decoding, so splitting lines and fields on bytes and then
+decoding each value with ``errors="replace"`` gives exactly what decoding the
+whole stream first would (R1) -- while the decoder only decodes what it keeps
+(comments and unknown fields are never decoded) and can count the event size
+limit in bytes. Line endings are normalised to LF per read with two C-level
+``replace`` calls (R3/R4), then each read is split into lines once; the
+incomplete last line is kept as a list of pieces and joined only when its end
+arrives, so the cost stays linear in the bytes fed whatever the read sizes.
+
+Stdlib only: nothing here touches sockets, files or event loops.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import NamedTuple, NoReturn
+
+from .errors import DecodeError, EventTooLargeError
+
+__all__ = ["DEFAULT_MAX_EVENT_SIZE", "SSEDecoder", "ServerSentEvent"]
+
+#: Default ``max_event_size``: generous enough for base64 images in one event,
+#: small enough that a stream that never ends its event cannot eat the machine.
+DEFAULT_MAX_EVENT_SIZE = 64 * 1024 * 1024
+
+_BOM = b"\xef\xbb\xbf"
+# Python refuses to convert longer digit strings with int() (CVE-2020-10735
+# guard); a `retry` value "may be arbitrarily large" (R9), so longer ones go
+# through Decimal, which has no such limit.
+_INT_MAX_STR_DIGITS = 4000
+
+
+class ServerSentEvent(NamedTuple):
+    """One dispatched event.
+
+    Immutable (a named tuple: cheap to build, which matters at hundreds of
+    thousands of events a second) and compared field by field.
+
+    Attributes:
+        event: the event type; ``"message"`` when the block set none (R6, R11).
+        data: the data lines joined with LF, without the trailing LF (R7, R11).
+        id: the last-event-ID buffer when the event was dispatched: sticky
+            across events (R8); ``None`` if no ``id`` field has been seen yet.
+        retry: the reconnection time, in milliseconds, set by a ``retry`` field
+            inside this event's block; ``None`` if the block had none. The
+            decoder's :attr:`SSEDecoder.retry` holds the sticky value.
+    """
+
+    event: str = "message"
+    data: str = ""
+    id: str | None = None
+    retry: int | None = None
+
+
+def _retry_value(digits: bytes) -> int:
+    """Parse a run of ASCII digits of any length (R9)."""
+    if len(digits) <= _INT_MAX_STR_DIGITS:
+        return int(digits)
+    return int(Decimal(digits.decode("ascii")))
+
+
+class SSEDecoder:
+    """Incremental, sans-IO Server-Sent Events decoder.
+
+    Feed it the stream's bytes in reads of any size; it returns each event as
+    soon as its terminating blank line has arrived::
+
+        dec = SSEDecoder()
+        events = dec.feed(b"event: ping\\ndata: 1\\n\\n")
+        events += dec.close()
+
+    It follows every rule of the WHATWG event-stream format, including the
+    ones most readers miss: one leading BOM is stripped even when split across
+    reads; CR, LF and CRLF all end lines, and a CR at the end of a read ends
+    its line at once (no late events); ``\\v``, ``\\f`` and U+2028 are not line
+    breaks; exactly one space after the colon is removed; ``retry`` takes only
+    ASCII digits; an ``id`` containing NUL is ignored; a block without data
+    dispatches nothing; invalid UTF-8 becomes U+FFFD and never raises; an
+    event not terminated by a blank line when the stream ends is discarded.
+
+    Args:
+        max_event_size: the most bytes one event may take: the sum of its
+            lines up to the blank line (field names, values and comments; line
+            endings not counted). ``None`` for no limit. A larger event raises
+            :class:`~streamkit.EventTooLargeError` as soon as the part already
+            received passes the limit, so memory stays bounded; whether it
+            raises does not depend on how the stream was split into reads.
+        dispatch_at_close: make :meth:`close` treat the end of the stream as a
+            blank line, so an event whose terminating blank line never came is
+            dispatched instead of discarded. Off by default, as the spec
+            requires (R12): on a live connection such an event was cut off.
+            Turn it on for log files that lost their final newline -- two of
+            the public Assistants recordings end that way.
+    """
+
+    __slots__ = (
+        "_after_cr",
+        "_at_start",
+        "_block_size",
+        "_count",
+        "_data",
+        "_dispatch_at_close",
+        "_event",
+        "_failed",
+        "_head",
+        "_id_buffer",
+        "_last_event_id",
+        "_limit",
+        "_line",
+        "_line_size",
+        "_offset",
+        "_retry",
+        "_retry_in_block",
+    )
+
+    def __init__(
+        self,
+        *,
+        max_event_size: int | None = DEFAULT_MAX_EVENT_SIZE,
+        dispatch_at_close: bool = False,
+    ) -> None:
+        if max_event_size is not None and max_event_size < 1:
+            msg = f"max_event_size must be a positive number of bytes or None, not {max_event_size}"
+            raise ValueError(msg)
+        # One comparison on the hot path instead of a None check.
+        self._limit: int = max_event_size if max_event_size is not None else 1 << 62
+        self._dispatch_at_close = dispatch_at_close
+        # The last-event-ID string and the reconnection time belong to the
+        # connection, not to one stream: they survive close() (R8, R9).
+        self._last_event_id: str | None = None
+        self._retry: int | None = None
+        self._count = 0
+        self._offset = 0
+        self._reset_stream()
+
+    def _reset_stream(self) -> None:
+        self._at_start = True  # R2: a BOM may still come
+        self._head = b""  # bytes held while they could be the start of a BOM
+        self._after_cr = False  # R4: the last byte fed was a CR
+        self._line: list[bytes] = []  # pieces of the incomplete last line
+        self._line_size = 0
+        self._failed = False
+        self._reset_block()
+        self._id_buffer: str | None = None
+
+    def _reset_block(self) -> None:
+        self._data: list[bytes] = []
+        self._block_size = 0  # bytes of the open event's complete lines
+        self._event = b""
+        self._retry_in_block: int | None = None
+
+    @property
+    def last_event_id(self) -> str | None:
+        """The last-event-ID string: set at every dispatch, also of a block without data.
+
+        ``None`` until a dispatched block has seen an ``id`` field. This is the
+        value to send as ``Last-Event-ID`` when reconnecting.
+        """
+        return self._last_event_id
+
+    @property
+    def retry(self) -> int | None:
+        """The reconnection time in milliseconds from the last valid ``retry`` field, or ``None``.
+
+        Set as soon as the field's line is complete, not at dispatch (R9).
+        """
+        return self._retry
+
+    @property
+    def has_partial_event(self) -> bool:
+        """Whether part of an event is buffered: data, an event type, a retry, or an unended line.
+
+        Checked before :meth:`close`, it tells whether the stream was cut off
+        inside an event (complete comment lines do not count).
+        """
+        return bool(self._data or self._line or self._event or self._retry_in_block is not None)
+
+    def feed(self, data: bytes | bytearray | memoryview) -> list[ServerSentEvent]:
+        """Decode the next read of the stream.
+
+        Args:
+            data: the next bytes of the stream, of any length (``b""`` is fine).
+
+        Returns:
+            The events completed by these bytes, in stream order.
+
+        Raises:
+            EventTooLargeError: a line or an event's data passed
+                ``max_event_size``; the events completed before it in this
+                read are on the exception's ``events``.
+            DecodeError: the decoder failed earlier and was not ``close()``d.
+        """
+        if self._failed:
+            msg = "the decoder stopped at an earlier error; close() it before feeding a new stream"
+            raise DecodeError(msg)
+        if not data:
+            return []
+        if type(data) is not bytes:
+            data = bytes(data)
+        self._offset += len(data)
+
+        if self._at_start:
+            # R2: strip one BOM, and only as the first code point of the stream,
+            # even when it arrives a byte at a time.
+            data = self._head + data
+            if len(data) < 3 and _BOM.startswith(data):
+                self._head = data
+                return []
+            self._at_start = False
+            self._head = b""
+            if data[:3] == _BOM:
+                data = data[3:]
+                if not data:
+                    return []
+
+        if self._after_cr:
+            # R4: the CR that ended the previous read already ended its line;
+            # an LF right after it is part of the same CRLF.
+            self._after_cr = False
+            if data[0] == 10:
+                data = data[1:]
+                if not data:
+                    return []
+        if b"\r" in data:
+            self._after_cr = data[-1] == 13
+            data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+
+        lines = data.split(b"\n")
+        limit = self._limit
+        if len(lines) == 1:
+            # No line ends here: keep the piece; joining waits for the line's end.
+            self._line.append(data)
+            self._line_size += len(data)
+            if self._block_size + self._line_size > limit:
+                self._fail_too_large([])
+            return []
+
+        if self._line:
+            self._line.append(lines[0])
+            lines[0] = b"".join(self._line)
+            self._line = []
+        tail = lines.pop()
+        # No event completed by this read can be larger than what was held
+        # plus the read itself; only when that passes the limit are events
+        # measured line by line.
+        if self._block_size + self._line_size + len(data) > limit:
+            self._check_sizes(lines, limit)
+
+        events = self._process(lines)
+        # The open event's size: its lines after the last blank line of this
+        # read, or, if the read had none, all of the read on top of before.
+        last = len(lines) - 1
+        while last >= 0 and lines[last]:
+            last -= 1
+        if last < 0:
+            self._block_size += sum(map(len, lines))
+        else:
+            self._block_size = sum(map(len, lines[last + 1 :]))
+        self._line_size = len(tail)
+        if tail:
+            self._line.append(tail)
+        if self._block_size + self._line_size > limit:
+            self._fail_too_large(events)
+        return events
+
+    def _check_sizes(self, lines: list[bytes], limit: int) -> None:
+        """Fail at the first event in ``lines`` over the limit, after decoding those before it."""
+        size = self._block_size
+        for index, line in enumerate(lines):
+            if not line:
+                size = 0
+                continue
+            size += len(line)
+            if size > limit:
+                # The events before the oversized one still count: decode
+                # them, then fail with them attached.
+                self._fail_too_large(self._process(lines[:index]))
+
+    def _process(self, lines: list[bytes]) -> list[ServerSentEvent]:
+        """Interpret complete lines (R5-R11). The hot loop: state lives in locals."""
+        out: list[ServerSentEvent] = []
+        data = self._data
+        event = self._event
+        id_buffer = self._id_buffer
+        retry_in_block = self._retry_in_block
+        for line in lines:
+            if not line:
+                # R11: an empty line dispatches.
+                self._last_event_id = id_buffer
+                if data:
+                    raw = data[0] if len(data) == 1 else b"\n".join(data)
+                    out.append(
+                        ServerSentEvent(
+                            event.decode("utf-8", "replace") if event else "message",
+                            raw.decode("utf-8", "replace"),
+                            id_buffer,
+                            retry_in_block,
+                        )
+                    )
+                    data = []
+                event = b""
+                retry_in_block = None
+                continue
+            # Fast paths for the two lines nearly every event has.
+            if line[:6] == b"data: ":
+                data.append(line[6:])
+                continue
+            if line[:7] == b"event: ":
+                event = line[7:]
+                continue
+            # R5: the name is everything before the first colon; the value is
+            # the rest, less exactly one leading space; no colon: value "".
+            colon = line.find(b":")
+            if colon == 0:
+                continue  # a comment
+            if colon < 0:
+                name = line
+                value = b""
+            else:
+                name = line[:colon]
+                value = line[colon + 1 :]
+                if value[:1] == b" ":
+                    value = value[1:]
+            if name == b"data":  # R7
+                data.append(value)
+            elif name == b"event":  # R6
+                event = value
+            elif name == b"id":  # R8: NUL makes the whole field void
+                if b"\x00" not in value:
+                    id_buffer = value.decode("utf-8", "replace")
+            elif name == b"retry" and value.isdigit():
+                # R9: ASCII digits only -- bytes.isdigit, unlike int(), takes no
+                # sign, space, underscore or non-ASCII digit.
+                retry_in_block = self._retry = _retry_value(value)
+            # R10: any other field is ignored.
+        self._data = data
+        self._event = event
+        self._id_buffer = id_buffer
+        self._retry_in_block = retry_in_block
+        self._count += len(out)
+        return out
+
+    def _fail_too_large(self, events: list[ServerSentEvent]) -> NoReturn:
+        # `events` were decoded by this read before the oversized event, and
+        # are already counted in self._count.
+        self._failed = True
+        msg = (
+            f"event {self._count + 1} is larger than max_event_size={self._limit} bytes "
+            f"(stream byte {self._offset})"
+        )
+        raise EventTooLargeError(msg, limit=self._limit, offset=self._offset, events=list(events))
+
+    def close(self) -> list[ServerSentEvent]:
+        """Signal the end of the stream.
+
+        An event whose terminating blank line never came is discarded, with
+        any ``id`` inside it (R12) -- unless the decoder was made with
+        ``dispatch_at_close=True``, in which case the end of the stream acts
+        as a blank line (after the last line, terminated or not) and the
+        event is returned. By default this returns ``[]``: a CR at the end of
+        a read already ended its line, so ``feed`` has returned every
+        complete event.
+
+        The decoder is then ready for a new stream -- a reconnection -- with
+        :attr:`last_event_id` and :attr:`retry` kept, as the spec keeps them
+        on the connection.
+
+        Raises:
+            EventTooLargeError: with ``dispatch_at_close``, the final event
+                passed ``max_event_size``.
+        """
+        events: list[ServerSentEvent] = []
+        if self._dispatch_at_close and not self._failed:
+            last_line = b"".join(self._line)
+            events = self._process([last_line, b""] if last_line else [b""])
+        self._reset_stream()
+        return events
