@@ -4,6 +4,7 @@
 StreamkitError                  base of everything streamkit raises on bad input
 ├── DecodeError                 the byte stream cannot be decoded as Server-Sent Events
 │   └── EventTooLargeError      one event buffered more than ``max_event_size`` bytes
+├── ParseError                  an event's payload is not JSON, or not of the schema's shape
 └── ResponseError               an HTTP response is not an event stream (status, content type)
 ```
 
@@ -22,7 +23,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from .sse import ServerSentEvent
 
-__all__ = ["DecodeError", "EventTooLargeError", "ResponseError", "StreamkitError"]
+__all__ = ["DecodeError", "EventTooLargeError", "ParseError", "ResponseError", "StreamkitError"]
 
 
 class StreamkitError(Exception):
@@ -58,6 +59,30 @@ class EventTooLargeError(DecodeError):
         self.limit = limit
         self.offset = offset
         self.events = events
+
+
+class ParseError(StreamkitError):
+    """An event's payload is not valid JSON, or not of the shape the schema gives it.
+
+    The message names the event, its position in the stream when known, the
+    path of the offending field (``data.delta.step_details.tool_calls[0].index``)
+    and what was expected -- never the payload's text.
+
+    Attributes:
+        event: the event name.
+        position: the event's number in the stream (1-based), if known.
+        path: the field path inside the event, starting at ``data``.
+        reason: what is wrong, e.g. ``expected an integer, got a string``.
+    """
+
+    def __init__(
+        self, message: str, *, event: str, position: int | None, path: str, reason: str
+    ) -> None:
+        super().__init__(message)
+        self.event = event
+        self.position = position
+        self.path = path
+        self.reason = reason
 
 
 class ResponseError(StreamkitError):
