@@ -6,23 +6,42 @@ and Messages come out. This module only re-exports the public names.
 
 from __future__ import annotations
 
+from . import recordings as recordings  # the bundled recordings, as a submodule
+from .accumulate import MAX_INDEX_GAP, Accumulator, Anomaly, Change, ChangeKind
 from .convert import converter, parse_event, to_dict
-from .errors import DecodeError, EventTooLargeError, ParseError, ResponseError, StreamkitError
+from .errors import (
+    AccumulateError,
+    DecodeError,
+    EventTooLargeError,
+    ParseError,
+    ResponseError,
+    StreamError,
+    StreamkitError,
+)
+from .replay import replay
 from .sse import DEFAULT_MAX_EVENT_SIZE, ServerSentEvent, SSEDecoder
 
 __version__ = "0.1.0"
 
 __all__ = [
     "DEFAULT_MAX_EVENT_SIZE",
+    "MAX_INDEX_GAP",
+    "AccumulateError",
+    "Accumulator",
+    "Anomaly",
+    "Change",
+    "ChangeKind",
     "DecodeError",
     "EventTooLargeError",
     "ParseError",
     "ResponseError",
     "SSEDecoder",
     "ServerSentEvent",
+    "StreamError",
     "StreamkitError",
     "__version__",
     "converter",
     "parse_event",
+    "replay",
     "to_dict",
 ]

@@ -8,12 +8,17 @@ the parsed arguments and returning the exit code.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections import Counter
 from collections.abc import Sequence
+from typing import Any
 
 from . import __version__, recordings
+from .accumulate import Accumulator
+from .convert import to_dict
 from .errors import StreamkitError
+from .replay import replay
 from .sse import SSEDecoder
 
 __all__ = ["main"]
@@ -43,6 +48,71 @@ def _demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _snapshots(accumulator: Accumulator, *, lenient: bool) -> dict[str, Any]:
+    """The final snapshots in wire form, as ``streamkit replay --json`` prints them."""
+    result: dict[str, Any] = {
+        "runs": [to_dict(run) for run in accumulator.runs.values()],
+        "run_steps": [to_dict(step) for step in accumulator.run_steps.values()],
+        "messages": [to_dict(message) for message in accumulator.messages.values()],
+    }
+    if lenient:
+        result["anomalies"] = [
+            {
+                "kind": a.kind,
+                "position": a.position,
+                "event": a.event,
+                "object_id": a.object_id,
+                "path": a.path,
+                "message": a.message,
+            }
+            for a in accumulator.anomalies
+        ]
+    return result
+
+
+def _summary(name: str, accumulator: Accumulator) -> str:
+    final = accumulator.final_run
+    lines = [
+        f"{name}: {accumulator.position} events; final run: "
+        + (f"{final.id} {final.status}" if final is not None else "none"),
+    ]
+    lines += [
+        f"  step {step.id} {step.type} {step.status}" for step in accumulator.run_steps.values()
+    ]
+    lines += [
+        f"  message {message.id} {message.status}, {len(message.content)} block(s)"
+        for message in accumulator.messages.values()
+    ]
+    lines += [
+        f"  anomaly: event {anomaly.position} ({anomaly.event}): {anomaly.message}"
+        for anomaly in accumulator.anomalies
+    ]
+    return "\n".join(lines)
+
+
+def _replay(args: argparse.Namespace) -> int:
+    """Accumulate each file and print its final snapshots."""
+    status = 0
+    for name in args.files:
+        source: Any = sys.stdin.buffer if name == "-" else name
+        try:
+            accumulator = replay(source, strict=not args.lenient)
+        except StreamkitError as error:
+            # One line naming the file; the message names the event position.
+            print(f"streamkit: error: {name}: {error}", file=sys.stderr)
+            status = 1
+            continue
+        except OSError as error:
+            print(f"streamkit: error: {name}: {error.strerror or error}", file=sys.stderr)
+            status = 1
+            continue
+        if args.json:
+            print(json.dumps(_snapshots(accumulator, lenient=args.lenient), ensure_ascii=False))
+        else:
+            print(_summary(name, accumulator))
+    return status
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="streamkit",
@@ -62,6 +132,22 @@ def _parser() -> argparse.ArgumentParser:
         help=f"one bundled recording (default: all): {', '.join(recordings.NAMES)}",
     )
     demo.set_defaults(run=_demo)
+
+    replay_command = commands.add_parser(
+        "replay", help="accumulate recorded streams (files, .gz, - for stdin) into final snapshots"
+    )
+    replay_command.add_argument("files", nargs="+", metavar="FILE", help="a recorded stream")
+    replay_command.add_argument(
+        "--json",
+        action="store_true",
+        help='print {"runs": [...], "run_steps": [...], "messages": [...]} per file',
+    )
+    replay_command.add_argument(
+        "--lenient",
+        action="store_true",
+        help="record bad input as anomalies and go on; print the partial result",
+    )
+    replay_command.set_defaults(run=_replay)
     return parser
 
 

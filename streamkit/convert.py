@@ -31,6 +31,7 @@ import json
 import types
 import typing
 from collections.abc import Callable, Mapping
+from types import MappingProxyType
 from typing import Any, Literal, Union
 
 import attrs
@@ -50,7 +51,7 @@ try:  # orjson parses 2-4x faster; the stdlib is the fallback and the reference.
 except ImportError:  # pragma: no cover - depends on the environment
     _orjson = None
 
-__all__ = ["converter", "loads", "parse_event", "to_dict"]
+__all__ = ["converter", "copy_json", "loads", "parse_event", "structurer", "to_dict"]
 
 #: The one converter for every wire model. ``converter.structure(obj, Run)``
 #: and ``converter.unstructure(run)`` use the same generated hooks as
@@ -191,9 +192,14 @@ def _check_code(kind: Kind, value: str, env: dict[str, Any]) -> list[str]:
     if tag == "bool":
         return [f"if {value}.__class__ is not bool: raise _Shape('a boolean', {value})"]
     if tag == "any":
-        return []
+        env["_freeze"] = _freeze
+        return [f"{value} = _freeze({value})"]
     if tag == "free":
-        return [f"if {value}.__class__ is not dict: raise _Shape('an object', {value})"]
+        env["_freeze"] = _freeze
+        return [
+            f"if {value}.__class__ is not dict: raise _Shape('an object', {value})",
+            f"{value} = _freeze({value})",
+        ]
     if tag == "strmap":
         return [f"{value} = _strmap({value})"]
     name = f"_h{len(env)}"
@@ -216,6 +222,7 @@ def _structure_hook_for(kind: Kind) -> Callable[[Any], Any]:
             _list_structure_hooks[kind] = _make_list_structure(kind[1])
         return _list_structure_hooks[kind]
     env = _namespace()
+    env["_freeze"] = _freeze
     lines = ["def hook(v):", *("    " + line for line in _check_code(kind, "v", env))]
     lines.append("    return v")
     exec("\n".join(lines), env)
@@ -265,7 +272,7 @@ def _bind_late_hooks() -> None:
                     tagged[tag] = member.table[member.cls]
 
 
-def _structure_strmap(value: Any) -> dict[str, str]:
+def _structure_strmap(value: Any) -> Mapping[str, str]:
     if value.__class__ is not dict:
         raise _ShapeError("an object of strings", value)
     for key, item in value.items():
@@ -273,7 +280,22 @@ def _structure_strmap(value: Any) -> dict[str, str]:
             error = _ShapeError("a string", item)
             error.path.appendleft(key)
             raise error
-    return dict(value)
+    return MappingProxyType(dict(value))
+
+
+def _freeze(value: Any) -> Any:
+    """JSON made read-only all the way down: objects as mappingproxy, arrays as tuples.
+
+    Free-form values (function parameters, JSON schemas, unknown keys and
+    objects) are the only places a model holds containers; freezing them keeps
+    a snapshot handed out from being changed through them.
+    """
+    cls = value.__class__
+    if cls is dict:
+        return MappingProxyType({k: _freeze(v) for k, v in value.items()})
+    if cls is list:
+        return tuple([_freeze(v) for v in value])
+    return value
 
 
 def _make_list_structure(item_kind: Kind) -> Callable[[Any], Any]:
@@ -322,12 +344,14 @@ def _make_union_structure(members: frozenset[Any]) -> Callable[[Any], Any]:
         msg = f"ambiguous union {members!r}"
         raise TypeError(msg)
     env = _namespace()
-    env.update(_tagged=tagged, _UnknownObject=UnknownObject, _takes_strings=takes_strings)
+    env.update(
+        _tagged=tagged, _UnknownObject=UnknownObject, _takes_strings=takes_strings, _freeze=_freeze
+    )
     if untagged:
         env["_fallback"] = _late(_structure_hooks, untagged[0])
         unknown = "return _fallback(v)"
     else:
-        unknown = "return _UnknownObject(v)"
+        unknown = "return _UnknownObject(_freeze(v))"
     expected = "a string or an object" if takes_strings else "an object"
     lines = [
         "def hook(v):",
@@ -354,7 +378,14 @@ def _make_model_hooks(cls: type[Model]) -> None:
     required = cls._REQUIRED
 
     env = _namespace()
-    env.update(_cls=cls, _new=object.__new__, _known=known, _Wire=WireInfo, _PLAIN=PLAIN_WIRE)
+    env.update(
+        _cls=cls,
+        _new=object.__new__,
+        _known=known,
+        _Wire=WireInfo,
+        _PLAIN=PLAIN_WIRE,
+        _freeze=_freeze,
+    )
     # The slot descriptors' setters: a frozen class forbids normal assignment,
     # and going through attrs' __init__ costs twice as much per field.
     for field in attrs.fields(cls):
@@ -403,7 +434,7 @@ def _make_model_hooks(cls: type[Model]) -> None:
         "    if found == len(d):",
         "        _set__wire(o, _PLAIN)",
         "    else:",
-        "        extra = {k: v for k, v in d.items() if k not in _known} or None",
+        "        extra = {k: _freeze(v) for k, v in d.items() if k not in _known} or None",
         "        _set__wire(o, _Wire(frozenset([k for k, v in d.items() if v is None]), extra))",
         "    return o",
     ]
@@ -420,12 +451,31 @@ def _make_model_hooks(cls: type[Model]) -> None:
     _unstructure_hooks[cls] = env["unstructure"]
 
 
+def structurer(annotation: Any) -> Callable[[Any], Any]:
+    """The generated structure hook for a model class or a union alias (e.g. ``models.ToolCall``).
+
+    Raises ``_ShapeError`` (internal) on a wrong shape; callers in this
+    package turn it into their own error.
+    """
+    kind = _kind(annotation)
+    if kind[0] == "model":
+        return _structure_hooks[kind[1]]
+    hook = _structure_hook_for(kind)
+    _bind_late_hooks()  # a hook made after import may refer to models through _Late
+    return hook
+
+
+def copy_json(value: Any) -> Any:
+    """A deep copy of JSON data (dicts, lists, scalars)."""
+    return _copy_json(value)
+
+
 def _copy_json(value: Any) -> Any:
-    """A deep copy of JSON data, so what to_dict returns never aliases a model."""
+    """A deep, mutable copy of JSON data (frozen or not): what to_dict returns aliases nothing."""
     cls = value.__class__
-    if cls is dict:
+    if cls is dict or cls is MappingProxyType:
         return {k: _copy_json(v) for k, v in value.items()}
-    if cls is list:
+    if cls is list or cls is tuple:
         return [_copy_json(v) for v in value]
     return value
 
@@ -487,7 +537,7 @@ def _register() -> None:
         converter.register_unstructure_hook(cls, _unstructure_hooks[cls])
     converter.register_unstructure_hook(UnknownObject, lambda obj: _copy_json(dict(obj.raw)))
     converter.register_structure_hook(
-        UnknownObject, lambda value, _type: UnknownObject(_copy_json(value))
+        UnknownObject, lambda value, _type: UnknownObject(_freeze(_copy_json(value)))
     )
 
 

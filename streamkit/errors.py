@@ -5,6 +5,8 @@ StreamkitError                  base of everything streamkit raises on bad input
 ├── DecodeError                 the byte stream cannot be decoded as Server-Sent Events
 │   └── EventTooLargeError      one event buffered more than ``max_event_size`` bytes
 ├── ParseError                  an event's payload is not JSON, or not of the schema's shape
+├── AccumulateError             an event cannot be applied to the snapshots (bad index, ...)
+├── StreamError                 the server sent an ``error`` event
 └── ResponseError               an HTTP response is not an event stream (status, content type)
 ```
 
@@ -21,9 +23,19 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from .accumulate import Accumulator
+    from .models.error import ErrorObject
     from .sse import ServerSentEvent
 
-__all__ = ["DecodeError", "EventTooLargeError", "ParseError", "ResponseError", "StreamkitError"]
+__all__ = [
+    "AccumulateError",
+    "DecodeError",
+    "EventTooLargeError",
+    "ParseError",
+    "ResponseError",
+    "StreamError",
+    "StreamkitError",
+]
 
 
 class StreamkitError(Exception):
@@ -35,7 +47,14 @@ class StreamkitError(Exception):
             acc = streamkit.replay("run.sse")
         except streamkit.StreamkitError as exc:
             print(f"cannot replay: {exc}")
+
+    Attributes:
+        accumulator: where the error came out of :func:`streamkit.replay` (or
+            another consumer that owns an accumulator), the accumulator with
+            everything received before the error; else ``None``.
     """
+
+    accumulator: Accumulator | None = None
 
 
 class DecodeError(StreamkitError):
@@ -83,6 +102,60 @@ class ParseError(StreamkitError):
         self.position = position
         self.path = path
         self.reason = reason
+
+
+class AccumulateError(StreamkitError):
+    """An event that cannot be applied to the snapshots.
+
+    Raised by :class:`~streamkit.Accumulator` in strict mode, before anything
+    of the event is applied: a delta for an object never created, an
+    ``index`` out of bounds, a ``type`` that differs from the one already held
+    at an index, a set-once field re-sent with another value, a duplicate
+    ``*.created``. The message says where, never what the payload said.
+
+    Attributes:
+        position: the event's number in the stream (1-based).
+        event: the event name.
+        object_id: the run, step or message id, if known.
+        path: the field path inside the event's data, e.g. ``delta.step_details.tool_calls[3]``.
+        kind: the kind of problem, as in :class:`~streamkit.Anomaly` (``bad_index`` ...).
+        reason: what is wrong.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        position: int,
+        event: str,
+        object_id: str | None,
+        path: str,
+        kind: str,
+        reason: str,
+    ) -> None:
+        super().__init__(message)
+        self.position = position
+        self.event = event
+        self.object_id = object_id
+        self.path = path
+        self.kind = kind
+        self.reason = reason
+
+
+class StreamError(StreamkitError):
+    """The server sent an ``error`` event: an internal error or a timeout mid-stream.
+
+    Everything received before it stays readable on the accumulator.
+
+    Attributes:
+        error: the error object (unwrapped from ``{"error": {...}}`` if it came so).
+        position: the error event's number in the stream.
+    """
+
+    def __init__(self, message: str, *, error: ErrorObject, position: int) -> None:
+        super().__init__(message)
+        self.error = error
+        self.position = position
 
 
 class ResponseError(StreamkitError):

@@ -15,26 +15,31 @@ decodes text with the response charset and gets several stream rules wrong
 
 from __future__ import annotations
 
-import gzip
 import json
 import os
 from collections.abc import (
     AsyncGenerator,
     AsyncIterable,
     AsyncIterator,
-    Callable,
-    Iterable,
     Iterator,
 )
 from contextlib import asynccontextmanager, contextmanager
-from io import BufferedIOBase
-from typing import Any, Protocol, TypeAlias, runtime_checkable
+from typing import Any, TypeAlias
 
 import anyio.to_thread
 import httpx
 import httpx_sse
 
 from .errors import ResponseError
+from .sources import (
+    DEFAULT_CHUNK_SIZE,
+    BinaryReadable,
+    LocalSource,
+    decode,
+    iter_file,
+    iter_local_bytes,
+    open_path,
+)
 from .sse import DEFAULT_MAX_EVENT_SIZE, ServerSentEvent, SSEDecoder
 
 __all__ = [
@@ -51,36 +56,12 @@ __all__ = [
     "iter_sse",
 ]
 
-#: Read size for files: large enough to amortise the per-read cost, small
-#: enough that a live pipe (``curl ... | streamkit watch -``) shows events at
-#: once, because reads return what is available rather than waiting to fill.
-DEFAULT_CHUNK_SIZE = 64 * 1024
-
-
-@runtime_checkable
-class BinaryReadable(Protocol):
-    """A file-like object opened in binary mode: ``open(p, "rb")``, ``sys.stdin.buffer``."""
-
-    def read(self, size: int = -1, /) -> bytes:
-        """Read at most ``size`` bytes; ``b""`` at the end."""
-        ...
-
 
 #: What :func:`iter_sse` accepts. ``str`` and ``os.PathLike`` are paths.
-ByteSource: TypeAlias = (
-    bytes
-    | bytearray
-    | memoryview
-    | str
-    | os.PathLike[str]
-    | BinaryReadable
-    | Iterable[bytes]
-    | httpx.Response
-)
+ByteSource: TypeAlias = LocalSource | httpx.Response
 #: What :func:`aiter_sse` accepts: every :data:`ByteSource`, or an async iterable of bytes.
 AsyncByteSource: TypeAlias = ByteSource | AsyncIterable[bytes]
 
-_GZIP_MAGIC = b"\x1f\x8b"
 # An error body is read for its message only; a misbehaving server could send
 # an endless one.
 _MAX_ERROR_BODY = 64 * 1024
@@ -221,7 +202,7 @@ class EventSource:
             EventTooLargeError: an event passed ``max_event_size``.
         """
         check_response(self.response)
-        return _decode(self.response.iter_bytes(), self.decoder)
+        return decode(self.response.iter_bytes(), self.decoder)
 
     async def aiter_sse(self) -> AsyncIterator[ServerSentEvent]:
         """The async twin of :meth:`iter_sse`."""
@@ -275,79 +256,24 @@ async def aconnect_sse(
 # --- Bytes from any source --------------------------------------------------
 
 
-def _open_path(path: str | os.PathLike[str]) -> BufferedIOBase:
-    file = open(path, "rb")  # noqa: SIM115 -- the caller closes it
-    try:
-        # Gzip is recognised by its magic number, not the file name, so a
-        # compressed log without the suffix works too.
-        magic = file.read(2)
-        if magic == _GZIP_MAGIC:
-            file.close()
-            # Opened by name, the GzipFile owns its file and closes it.
-            return gzip.GzipFile(path, "rb")
-        file.seek(0)
-    except BaseException:
-        file.close()
-        raise
-    return file
-
-
-def _read_function(file: BinaryReadable, chunk_size: int) -> Callable[[], bytes]:
-    # read1 returns what is available after at most one system call instead
-    # of blocking until chunk_size bytes came: a live pipe stays live.
-    read1 = getattr(file, "read1", None)
-    if read1 is not None:
-        return lambda: read1(chunk_size)
-    return lambda: file.read(chunk_size)
-
-
-def _iter_file(file: BinaryReadable, chunk_size: int) -> Iterator[bytes]:
-    read = _read_function(file, chunk_size)
-    while True:
-        chunk = read()
-        if not chunk:
-            return
-        if isinstance(chunk, str):
-            msg = "a text-mode file was given: open it with 'rb', or pass sys.stdin.buffer"
-            raise TypeError(msg)
-        yield chunk
-
-
-def _iter_path(path: str | os.PathLike[str], chunk_size: int) -> Iterator[bytes]:
-    with _open_path(path) as file:
-        yield from _iter_file(file, chunk_size)
-
-
 def iter_bytes(source: ByteSource, *, chunk_size: int = DEFAULT_CHUNK_SIZE) -> Iterator[bytes]:
     """Yield the raw bytes of any :data:`ByteSource`, read by read.
 
     Lazy, like every iterator here: nothing is opened, checked or read before
     the first ``next()``. An httpx response is checked first (status and
-    content type, see :func:`check_response`). A path is opened (gzip is
-    detected and decompressed) and closed when the iterator ends; a file
-    object is read but left open for its owner.
+    content type, see :func:`check_response`); anything else is read as by
+    :func:`streamkit.sources.iter_local_bytes` (paths opened and closed, gzip
+    detected, file objects left open for their owner).
 
     Raises:
         ResponseError: an httpx response that is not a successful event stream.
         TypeError: an object that is none of the accepted sources.
     """
-    if isinstance(source, (bytes, bytearray, memoryview)):
-        yield bytes(source)
-    elif isinstance(source, (str, os.PathLike)):
-        yield from _iter_path(source, chunk_size)
-    elif isinstance(source, httpx.Response):
+    if isinstance(source, httpx.Response):
         check_response(source)
         yield from source.iter_bytes()
-    elif isinstance(source, BinaryReadable):
-        yield from _iter_file(source, chunk_size)
-    elif isinstance(source, Iterable):
-        yield from source
     else:
-        msg = (
-            f"cannot read Server-Sent Events from a {type(source).__name__}: expected bytes, "
-            "a path, a binary file, an iterable of bytes or an httpx.Response"
-        )
-        raise TypeError(msg)
+        yield from iter_local_bytes(source, chunk_size=chunk_size)
 
 
 async def aiter_bytes(
@@ -368,7 +294,7 @@ async def aiter_bytes(
             yield chunk
         return
     if isinstance(source, (str, os.PathLike)):
-        file = await anyio.to_thread.run_sync(_open_path, source)
+        file = await anyio.to_thread.run_sync(open_path, source)
         try:
             async for chunk in _aiter_file(file, chunk_size):
                 yield chunk
@@ -384,19 +310,12 @@ async def aiter_bytes(
 
 
 async def _aiter_file(file: BinaryReadable, chunk_size: int) -> AsyncIterator[bytes]:
-    chunks = _iter_file(file, chunk_size)
+    chunks = iter_file(file, chunk_size)
     while True:
         chunk = await anyio.to_thread.run_sync(next, chunks, None)
         if chunk is None:
             return
         yield chunk
-
-
-def _decode(chunks: Iterable[bytes], decoder: SSEDecoder) -> Iterator[ServerSentEvent]:
-    feed = decoder.feed
-    for chunk in chunks:
-        yield from feed(chunk)
-    yield from decoder.close()
 
 
 async def _adecode(
@@ -433,7 +352,7 @@ def iter_sse(
         EventTooLargeError: an event passed ``max_event_size``.
     """
     decoder = SSEDecoder(max_event_size=max_event_size, dispatch_at_close=dispatch_at_close)
-    return _decode(iter_bytes(source, chunk_size=chunk_size), decoder)
+    return decode(iter_bytes(source, chunk_size=chunk_size), decoder)
 
 
 async def aiter_sse(

@@ -174,7 +174,10 @@ class TestForwardCompatibility:
         wire["x_new"] = {"nested": [1, 2]}
         wire["delta"]["step_details"]["tool_calls"][0]["x_flag"] = True
         event = parse_event(sse("thread.run.step.delta", wire))
-        assert {"x_new": {"nested": [1, 2]}} == event.data.extra_fields
+        # Kept read-only (objects as mappings, arrays as tuples), written back as sent.
+        assert {"x_new": {"nested": (1, 2)}} == event.data.extra_fields
+        with pytest.raises(TypeError):
+            event.data.extra_fields["x_new"]["nested"] = []  # type: ignore[index]
         assert wire == to_dict(event.data)
 
     def test_unknown_type_is_kept_not_flattened(self) -> None:

@@ -20,6 +20,7 @@ for an event name it does not know. Both keep the raw payload.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any, ClassVar
 
 import attrs
@@ -86,7 +87,7 @@ class Model:
     def extra_fields(self) -> Mapping[str, Any]:
         """Keys of the wire object that this version of the schema does not know, as received."""
         extra = self._wire.extra if self._wire is not None else None
-        return extra or {}
+        return MappingProxyType(dict(extra)) if extra else MappingProxyType({})
 
 
 @attrs.frozen

@@ -1,0 +1,1132 @@
+"""The accumulator: typed events in, complete Run / RunStep / Message snapshots out.
+
+A pure state machine -- no I/O, no clocks, no callbacks: feeding the same
+events always gives the same snapshots and the same :class:`Change` list.
+
+Strategy. Each run, step and message is held as a *node*: its wire JSON as
+plain dicts, where every streamed text field is a ``_Frags`` list of
+fragments (appending is O(fragment), so a long code-interpreter input costs
+O(N + bytes) however it grows) and every index-keyed list is a ``_Slots``
+dict from ``index`` to entry (out-of-order and gapped indexes land in their
+slot; a huge index allocates nothing). Typed snapshots are built from a node
+only when someone reads them, and cached until the node changes.
+
+A delta is merged by walking the typed delta with a plan generated per delta
+class from its fields: ``set`` (ids, types, names, offsets, enums, numbers and
+booleans: set once; a later different value is a conflict), ``append``
+(the five streamed text fields), ``object`` (nested), ``slots`` (index-keyed
+lists). Every mutation is logged in a transaction so that a delta found bad
+half-way is rolled back: nothing of a rejected delta is ever applied.
+"""
+
+from __future__ import annotations
+
+import inspect
+import typing
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any, Literal, TypeAlias
+
+import attrs
+
+from . import models as m
+from .convert import _kind, _ShapeError, copy_json, parse_event, structurer, to_dict
+from .errors import AccumulateError, ParseError, StreamError
+from .models.base import Model
+from .models.events import StreamEvent
+from .sse import ServerSentEvent
+
+__all__ = ["MAX_INDEX_GAP", "Accumulator", "Anomaly", "Change", "ChangeKind"]
+
+#: How far past the largest index already present a new ``index`` may land.
+#: Larger ones are rejected before anything is allocated (a stream cannot make
+#: the accumulator build a list of a billion holes).
+MAX_INDEX_GAP = 1024
+
+ChangeKind: TypeAlias = Literal[
+    "thread.created",
+    "run.created",
+    "run.updated",
+    "run.done",
+    "step.created",
+    "step.updated",
+    "step.delta",
+    "step.done",
+    "tool_call.created",
+    "tool_call.delta",
+    "tool_call.done",
+    "message.created",
+    "message.updated",
+    "message.delta",
+    "message.done",
+    "text.created",
+    "text.delta",
+    "text.done",
+    "refusal.created",
+    "refusal.delta",
+    "refusal.done",
+    "image_file.created",
+    "image_file.done",
+    "image_url.created",
+    "image_url.done",
+    "content.created",
+    "content.delta",
+    "content.done",
+    "error",
+    "unknown",
+    "end",
+]
+"""What a :class:`Change` reports. See :class:`Change` for the snapshot each carries."""
+
+_TERMINAL_RUN = frozenset(
+    {"requires_action", "completed", "incomplete", "failed", "cancelled", "expired"}
+)
+_TERMINAL_STEP_EVENTS = frozenset(
+    {
+        "thread.run.step.completed",
+        "thread.run.step.failed",
+        "thread.run.step.cancelled",
+        "thread.run.step.expired",
+    }
+)
+_TERMINAL_MESSAGE_EVENTS = frozenset({"thread.message.completed", "thread.message.incomplete"})
+_RUN_TERMINAL_EVENTS = frozenset(
+    {
+        "thread.run.requires_action",
+        "thread.run.completed",
+        "thread.run.incomplete",
+        "thread.run.failed",
+        "thread.run.cancelled",
+        "thread.run.expired",
+    }
+)
+
+# The streamed text fields: appended, never set.
+_APPEND_FIELDS = frozenset(
+    {
+        (m.CodeInterpreterToolCallDeltaCodeInterpreter, "input"),
+        (m.CodeInterpreterLogs, "logs"),
+        (m.FunctionToolCallDeltaFunction, "arguments"),
+        (m.TextDelta, "value"),
+        (m.RefusalDeltaBlock, "refusal"),
+    }
+)
+
+# Content-block kinds for Change reporting: type -> (kind prefix, closes at once).
+_BLOCK_KINDS: dict[str, tuple[str, bool]] = {
+    "text": ("text", False),
+    "refusal": ("refusal", False),
+    "image_file": ("image_file", True),
+    "image_url": ("image_url", True),
+}
+
+
+@attrs.frozen
+class Anomaly:
+    """Something wrong or inconsistent in the stream that the accumulator recorded.
+
+    In lenient mode every problem of the input becomes one; in both modes a
+    terminal object that disagrees with what the deltas built is recorded as
+    ``terminal_mismatch`` (the terminal object wins).
+
+    Attributes:
+        kind: ``parse``, ``unknown_id``, ``bad_index``, ``type_conflict``,
+            ``conflict``, ``duplicate_created``, ``terminal_mismatch`` or ``server_error``.
+        position: the event's number in the stream (1-based).
+        event: the event name.
+        object_id: the run, step or message id, if known.
+        path: where in the event's data (or the snapshot, for a mismatch).
+        message: what is wrong -- never payload text.
+    """
+
+    kind: str
+    position: int
+    event: str
+    object_id: str | None
+    path: str
+    message: str
+
+
+class _Frags(list[str]):
+    """A streamed text field: its fragments, joined only when a snapshot is built."""
+
+    __slots__ = ()
+
+
+class _Slots(dict[int, Any]):
+    """An index-keyed list: ``index`` -> entry node; read in index order."""
+
+    __slots__ = ()
+
+
+_MISSING = object()
+
+
+def _ck(prefix: str, suffix: str) -> ChangeKind:
+    """A change kind from its parts (the prefixes and suffixes used are all in ChangeKind)."""
+    return typing.cast(ChangeKind, f"{prefix}.{suffix}")
+
+
+def _materialize(value: Any) -> Any:
+    """A node's wire JSON: fragments joined, slots as dense lists in index order, all copied."""
+    cls = value.__class__
+    if cls is dict:
+        return {key: _materialize(item) for key, item in value.items()}
+    if cls is _Frags:
+        return "".join(value)
+    if cls is _Slots:
+        return [_materialize(value[key]) for key in sorted(value)]
+    if cls is list:
+        return [_materialize(item) for item in value]
+    return value
+
+
+# A field path is built only when something goes wrong: the merge passes a
+# chain of (parent, segment) tuples, flattened by _path() into "a.b[3].c".
+_Path: TypeAlias = tuple[Any, str | int] | str
+
+
+def _path(chain: _Path) -> str:
+    segments: list[str] = []
+    while isinstance(chain, tuple):
+        chain, segment = chain
+        segments.append(f"[{segment}]" if isinstance(segment, int) else f".{segment}")
+    return chain + "".join(reversed(segments))
+
+
+class _Problem(Exception):
+    """Raised inside a merge; the accumulator turns it into an error or an anomaly."""
+
+    def __init__(self, kind: str, path: _Path, reason: str, *, fatal: bool = True) -> None:
+        super().__init__(reason)
+        self.kind = kind
+        self.path = _path(path)
+        self.reason = reason
+        self.fatal = fatal
+
+
+class _Tx:
+    """One event's mutations, logged so that a bad event is rolled back whole."""
+
+    __slots__ = ("conflicts", "lenient", "undo")
+
+    def __init__(self, lenient: bool) -> None:
+        self.undo: list[tuple[Any, Any, Any]] = []
+        self.lenient = lenient
+        self.conflicts: list[_Problem] = []
+
+    def set(self, node: dict[str, Any], key: str, value: Any) -> None:
+        self.undo.append((node, key, node.get(key, _MISSING)))
+        node[key] = value
+
+    def put(self, slots: _Slots, index: int, value: Any) -> None:
+        self.undo.append((slots, index, _MISSING))
+        slots[index] = value
+
+    def append(self, frags: _Frags, text: str) -> None:
+        self.undo.append((frags, None, len(frags)))
+        frags.append(text)
+
+    def conflict(self, path: _Path, reason: str) -> None:
+        problem = _Problem("conflict", path, reason, fatal=False)
+        if not self.lenient:
+            raise problem
+        self.conflicts.append(problem)
+
+    def rollback(self) -> None:
+        for container, key, old in reversed(self.undo):
+            if key is None and container.__class__ is _Frags:
+                del container[old:]
+            elif old is _MISSING:
+                del container[key]
+            else:
+                container[key] = old
+        self.undo.clear()
+
+
+# --- Merge plans ------------------------------------------------------------
+
+_Op: TypeAlias = tuple[str, str, Any]
+_PLANS: dict[type, tuple[_Op, ...]] = {}
+
+
+def _plan(cls: type) -> tuple[_Op, ...]:
+    plan = _PLANS.get(cls)
+    if plan is not None:
+        return plan
+    hints = typing.get_type_hints(cls)
+    ops: list[_Op] = []
+    for field in attrs.fields(cls):
+        name = field.name
+        if name.startswith("_") or name == "index":
+            continue  # the wire bookkeeping, and the merge key itself
+        kind = _kind(hints[name])
+        if (cls, name) in _APPEND_FIELDS:
+            ops.append(("append", name, None))
+        elif kind[0] == "list" and kind[1][0] in ("model", "union"):
+            ops.append(("slots", name, kind[1]))
+        elif kind[0] in ("model", "union"):
+            ops.append(("object", name, kind[0] == "union"))
+        else:
+            ops.append(("set", name, None))
+    _PLANS[cls] = plan = tuple(ops)
+    return plan
+
+
+for _model in vars(m).values():
+    if isinstance(_model, type) and issubclass(_model, Model) and _model is not Model:
+        _plan(_model)
+
+
+_SCALARS = frozenset({str, int, float, bool})
+_NO_NULLS: frozenset[str] = frozenset()
+
+
+def _wire(value: Any) -> Any:
+    """The wire form of a delta value, for storing or comparing."""
+    if value.__class__ in _SCALARS:
+        return value
+    if isinstance(value, (Model, m.UnknownObject)):
+        return to_dict(value)
+    if isinstance(value, tuple):
+        return [_wire(item) for item in value]
+    if isinstance(value, Mapping):
+        return copy_json(dict(value))
+    return value
+
+
+def _merge_object(delta: Any, node: dict[str, Any], path: _Path, tx: _Tx) -> None:
+    """Merge one typed delta object into its node (the hot path: kept flat)."""
+    cls = delta.__class__
+    if cls is m.UnknownObject:
+        _merge_raw(dict(delta.raw), node, path, tx)
+        return
+    undo = tx.undo
+    wire_info = delta._wire
+    nulls = wire_info.nulls if wire_info is not None else _NO_NULLS
+    for op, name, extra in _PLANS[cls]:
+        value = getattr(delta, name)
+        if value is None:
+            # null in a delta changes nothing -- but a key first seen as null
+            # is kept as null, as the whole object would send it.
+            if name in nulls and name not in node:
+                undo.append((node, name, _MISSING))
+                node[name] = None
+            continue
+        current = node.get(name, _MISSING)
+        if op == "append":
+            if current.__class__ is _Frags:
+                undo.append((current, None, len(current)))
+                current.append(value)
+            elif current is _MISSING or current is None:
+                undo.append((node, name, current))
+                node[name] = _Frags((value,))
+            elif current.__class__ is str:  # a whole object held the text so far
+                undo.append((node, name, current))
+                node[name] = _Frags((current, value))
+            else:
+                raise _Problem("type_conflict", (path, name), "text appended to a non-text value")
+        elif op == "set":
+            wire = _wire(value)
+            if current is _MISSING or current is None:
+                undo.append((node, name, current))
+                node[name] = wire
+            elif current != wire:
+                tx.conflict((path, name), "a set-once value was sent again, different")
+        elif op == "object":
+            if current is _MISSING or current is None:
+                undo.append((node, name, current))
+                current = node[name] = {}
+            elif current.__class__ is not dict:
+                raise _Problem("type_conflict", (path, name), "an object where a value was held")
+            elif extra:  # a union: the member may not change
+                new_type = value.type
+                held_type = current.get("type")
+                if new_type is not None and held_type is not None and new_type != held_type:
+                    raise _Problem("type_conflict", (path, name), "the object's type changed")
+            _merge_object(value, current, (path, name), tx)
+        else:  # slots
+            if current is _MISSING or current is None:
+                undo.append((node, name, current))
+                current = node[name] = _Slots()
+            _merge_entries(value, current, extra, (path, name), tx)
+
+
+def _merge_raw(raw: dict[str, Any], node: dict[str, Any], path: _Path, tx: _Tx) -> None:
+    """An object of a type this version does not know: keys are set once, never appended."""
+    for key, value in raw.items():
+        if key == "index" or value is None:
+            continue
+        current = node.get(key)
+        if current is None:
+            tx.set(node, key, copy_json(value))
+        elif current != value:
+            tx.conflict((path, key), "a value of an unknown object was sent again, different")
+
+
+def _entry_type(entry: Any) -> str | None:
+    value = entry.type
+    return value if value.__class__ is str else None
+
+
+def _merge_entries(
+    entries: tuple[Any, ...], slots: _Slots, item_kind: Any, path: _Path, tx: _Tx
+) -> list[tuple[int, bool, Any]]:
+    """Place index-keyed entries; return (index, is_new, typed entry) in index order."""
+    keyed: list[tuple[int, Any]] = []
+    for position, entry in enumerate(entries):
+        index = entry.raw.get("index") if entry.__class__ is m.UnknownObject else entry.index
+        if index.__class__ is not int or index < 0:
+            raise _Problem("bad_index", (path, position), "an entry without a valid index")
+        keyed.append((index, entry))
+    if len(keyed) > 1:
+        # Index order (stable: several entries for one index merge in list order).
+        keyed.sort(key=_first)
+    # The keys are distinct and >= 0, so the largest is at least len - 1:
+    # only an index past that bound needs the O(n) max() to be checked.
+    top = len(slots) - 1
+    if keyed and keyed[-1][0] > top + MAX_INDEX_GAP and slots:
+        top = max(slots)
+    placed: list[tuple[int, bool, Any]] = []
+    for index, entry in keyed:
+        if index > top + MAX_INDEX_GAP:
+            reason = f"index past the largest one ({top}) + {MAX_INDEX_GAP}"
+            raise _Problem("bad_index", (path, index), reason)
+        node: dict[str, Any] | None = slots.get(index)
+        entry_type = _entry_type(entry)
+        is_new = node is None
+        if node is None:
+            node = {"type": entry_type} if entry_type is not None else {}
+            tx.undo.append((slots, index, _MISSING))
+            slots[index] = node
+            if index > top:
+                top = index
+        else:
+            held_type = node.get("type")
+            if entry_type is not None and held_type is not None and entry_type != held_type:
+                raise _Problem("type_conflict", (path, index), "the entry's type changed")
+            if entry.__class__ is m.UnknownObject and entry_type is None and held_type is not None:
+                # A later delta may omit `type`: read it as the slot's type.
+                entry = _retype(entry, held_type, item_kind, (path, index))
+        _merge_object(entry, node, (path, index), tx)
+        placed.append((index, is_new, entry))
+    return placed
+
+
+def _first(pair: tuple[int, Any]) -> int:
+    return pair[0]
+
+
+def _retype(entry: m.UnknownObject, held_type: str, item_kind: Any, where: _Path) -> Any:
+    raw = copy_json(entry.raw)  # thawed: the converter reads plain JSON
+    raw["type"] = held_type
+    try:
+        retyped = _union_hook(item_kind)(raw)
+    except _ShapeError as error:
+        path, reason = error.describe()
+        raise _Problem("parse", _path(where) + path, reason) from None
+    return retyped
+
+
+_UNION_HOOKS: dict[Any, Callable[[Any], Any]] = {}
+
+
+def _union_hook(item_kind: Any) -> Callable[[Any], Any]:
+    hook = _UNION_HOOKS.get(item_kind)
+    if hook is None:
+        members = item_kind[1] if item_kind[0] == "union" else frozenset({item_kind[1]})
+        annotation = members.__iter__().__next__() if len(members) == 1 else _union_of(members)
+        hook = _UNION_HOOKS[item_kind] = structurer(annotation)
+    return hook
+
+
+def _union_of(members: frozenset[Any]) -> Any:
+    union: Any = None
+    for member in members:
+        union = member if union is None else union | member
+    return union
+
+
+# --- Object states ------------------------------------------------------------
+
+_ITEM_KIND_TOOL_CALL = ("union", frozenset(typing.get_args(m.ToolCallDelta)))
+_ITEM_KIND_CONTENT = ("union", frozenset(typing.get_args(m.MessageContentDelta)))
+_TOOL_CALLS_PATH: _Path = ((("data", "delta"), "step_details"), "tool_calls")
+_CONTENT_PATH: _Path = (("data", "delta"), "content")
+_TOOL_CALL_HOOK = structurer(m.ToolCall)
+_CONTENT_HOOK = structurer(m.MessageContent)
+_TEXT_HOOK = structurer(m.Text)
+_IMAGE_FILE_HOOK = structurer(m.ImageFile)
+_IMAGE_URL_HOOK = structurer(m.ImageURL)
+_RUN_HOOK = structurer(m.Run)
+_STEP_HOOK = structurer(m.RunStep)
+_MESSAGE_HOOK = structurer(m.Message)
+
+
+class _State:
+    """One run, step or message: its node, version, cached snapshot and open entries."""
+
+    __slots__ = (
+        "cache",
+        "cache_version",
+        "done",
+        "hook",
+        "id",
+        "node",
+        "open",
+        "run_id",
+        "version",
+    )
+
+    def __init__(self, object_id: str, node: dict[str, Any], hook: Callable[[Any], Any]) -> None:
+        self.id = object_id
+        self.node = node
+        self.hook = hook
+        self.version = 0
+        self.cache: Any = None
+        self.cache_version = -1
+        self.done = False
+        # Open entries (tool calls or content blocks): index -> Change kind prefix.
+        self.open: dict[int, str] = {}
+        run_id = node.get("run_id")
+        self.run_id: str | None = run_id if isinstance(run_id, str) else None
+
+    def snapshot(self) -> Any:
+        if self.cache_version != self.version:
+            self.cache = self.hook(_materialize(self.node))
+            self.cache_version = self.version
+        return self.cache
+
+    def entries(self) -> _Slots | None:
+        """The index-keyed list that opens and closes: tool calls or message content."""
+        details = self.node.get("step_details")
+        container = details if details.__class__ is dict else self.node
+        slots = container.get("tool_calls") if container is details else self.node.get("content")
+        return slots if slots.__class__ is _Slots else None
+
+    def entry_snapshot(self, index: int, kind: str) -> Any:
+        slots = self.entries()
+        node = slots.get(index) if slots is not None else None
+        if node is None:
+            return None
+        wire = _materialize(node)
+        if kind.startswith("tool_call"):
+            return _TOOL_CALL_HOOK(wire)
+        if kind.startswith("text"):
+            return _TEXT_HOOK(wire.get("text") or {})
+        if kind.startswith("image_file"):
+            return _IMAGE_FILE_HOOK(wire.get("image_file") or {})
+        if kind.startswith("image_url"):
+            return _IMAGE_URL_HOOK(wire.get("image_url") or {})
+        return _CONTENT_HOOK(wire)
+
+
+def _normalize(node: dict[str, Any]) -> dict[str, Any]:
+    """A whole object's wire dict as a node: its index-keyed lists become slots."""
+    details = node.get("step_details")
+    if details.__class__ is dict:
+        calls = details.get("tool_calls")
+        if calls.__class__ is list:
+            details["tool_calls"] = _Slots(enumerate(_normalize_call(c) for c in calls))
+    content = node.get("content")
+    if content.__class__ is list:
+        node["content"] = _Slots(enumerate(_normalize_block(b) for b in content))
+    return node
+
+
+def _normalize_call(call: Any) -> Any:
+    if call.__class__ is dict:
+        interpreter = call.get("code_interpreter")
+        if interpreter.__class__ is dict and interpreter.get("outputs").__class__ is list:
+            interpreter["outputs"] = _Slots(enumerate(interpreter["outputs"]))
+    return call
+
+
+def _normalize_block(block: Any) -> Any:
+    if block.__class__ is dict:
+        text = block.get("text")
+        if text.__class__ is dict and text.get("annotations").__class__ is list:
+            text["annotations"] = _Slots(enumerate(text["annotations"]))
+    return block
+
+
+def _mismatches(held: Any, terminal: Any, path: str, found: list[str]) -> None:
+    """Paths where the accumulated content and the terminal object disagree (both present)."""
+    if len(found) >= 5:
+        return
+    if isinstance(held, dict) and isinstance(terminal, dict):
+        for key, value in held.items():
+            if key in terminal and value is not None and terminal[key] is not None:
+                _mismatches(value, terminal[key], f"{path}.{key}", found)
+    elif isinstance(held, list) and isinstance(terminal, list):
+        if len(held) > len(terminal):
+            found.append(f"{path} (more entries than the terminal object)")
+        for position, (a, b) in enumerate(zip(held, terminal, strict=False)):
+            _mismatches(a, b, f"{path}[{position}]", found)
+    elif held != terminal:
+        found.append(path)
+
+
+# --- Changes ------------------------------------------------------------------
+
+
+@attrs.frozen
+class Change:
+    """One thing an event changed, with the snapshot of what it changed.
+
+    Attributes:
+        kind: what happened (:data:`ChangeKind`).
+        id: the id of the thread, run, step or message concerned ("" for
+            ``error``, ``unknown`` and ``end``).
+        index: the tool call's or content block's index, else ``None``.
+        delta: the typed delta piece: ``RunStepDelta`` for ``step.delta``, the
+            tool-call delta entry for ``tool_call.created`` / ``tool_call.delta``
+            (``created`` carries the first one, already applied; ``None`` when
+            the call arrived inside a whole step), ``MessageDelta`` for
+            ``message.delta``, ``TextDelta`` for ``text.*``, the refusal block
+            for ``refusal.*``; else ``None``.
+        event: the typed event that caused the change.
+        position: that event's number in the stream.
+
+    :attr:`snapshot` gives the changed object: a ``Run`` (``run.*``),
+    ``RunStep`` (``step.*``), tool call (``tool_call.*``), ``Message``
+    (``message.*``), ``Text`` (``text.*``), ``RefusalContentBlock``
+    (``refusal.*``), ``ImageFile`` / ``ImageURL`` (``image_*``), content block
+    (``content.*``), ``Thread`` (``thread.created``), ``ErrorObject``
+    (``error``), or ``None``.
+    """
+
+    kind: ChangeKind
+    id: str
+    index: int | None
+    delta: Any
+    event: StreamEvent = attrs.field(repr=False)
+    position: int
+    _state: _State | None = attrs.field(default=None, eq=False, repr=False, alias="_state")
+    _fixed: Any = attrs.field(default=None, eq=False, repr=False, alias="_fixed")
+
+    @property
+    def snapshot(self) -> Any:
+        """The changed object, typed; built on first read.
+
+        It is the object as of the most recent event that changed it: read it
+        before feeding the next event to see the state right after this
+        change (handlers always do). Snapshots are frozen and share nothing
+        with the accumulator, so they are safe to keep.
+        """
+        state = self._state
+        if state is None:
+            return self._fixed
+        if self.index is not None and not self.kind.startswith(("step.", "message.")):
+            return state.entry_snapshot(self.index, self.kind)
+        return state.snapshot()
+
+
+# Changes are made for every delta, so they are built without attrs' __init__
+# (which costs twice as much): a new object, then its slots set directly.
+_CHANGE_SLOTS = [
+    inspect.getattr_static(Change, name).__set__
+    for name in ("kind", "id", "index", "delta", "event", "position", "_state", "_fixed")
+]
+
+
+def _change(
+    kind: ChangeKind,
+    object_id: str,
+    index: int | None,
+    delta: Any,
+    event: Any,
+    position: int,
+    state: _State | None = None,
+    fixed: Any = None,
+) -> Change:
+    change: Change = object.__new__(Change)
+    s_kind, s_id, s_index, s_delta, s_event, s_position, s_state, s_fixed = _CHANGE_SLOTS
+    s_kind(change, kind)
+    s_id(change, object_id)
+    s_index(change, index)
+    s_delta(change, delta)
+    s_event(change, event)
+    s_position(change, position)
+    s_state(change, state)
+    s_fixed(change, fixed)
+    return change
+
+
+class _SnapshotView(Mapping[str, Any]):
+    """A read-only mapping of id -> snapshot, built on access, in order of first appearance."""
+
+    __slots__ = ("_states",)
+
+    def __init__(self, states: dict[str, _State]) -> None:
+        self._states = states
+
+    def __getitem__(self, key: str) -> Any:
+        return self._states[key].snapshot()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._states)
+
+    def __len__(self) -> int:
+        return len(self._states)
+
+    def __repr__(self) -> str:
+        return f"<snapshots of {len(self._states)}: {list(self._states)}>"
+
+
+# --- The accumulator ------------------------------------------------------------
+
+
+class Accumulator:
+    """Turns the events of one or more run streams into complete snapshots.
+
+    ::
+
+        acc = streamkit.Accumulator()
+        for sse in streamkit.io.iter_sse("run.sse"):
+            for change in acc.feed(sse):
+                ...
+        acc.run_steps["step_abc"].step_details
+
+    It follows the merge rules of the run stream exactly: index-keyed lists
+    placed by ``index`` (out of order, gapped, several per delta); streamed
+    text appended; ids, types, names, offsets and enums set once; numbers and
+    booleans never summed; ``null`` in a delta changing nothing; terminal
+    events making the server's object the snapshot; a terminal event for a
+    never-seen step or message creating it (continuation streams). Runs,
+    steps and messages may interleave freely; deltas find their object by id.
+
+    Gaps: an index-keyed list whose indexes never filled in (only ``2``
+    arrived, say) is given as the dense list of the entries present, in index
+    order.
+
+    Args:
+        strict: raise :class:`~streamkit.AccumulateError` (or
+            :class:`~streamkit.ParseError` / :class:`~streamkit.StreamError`)
+            on bad input, before any of it is applied -- the default. With
+            ``strict=False`` the problem is recorded in :attr:`anomalies`,
+            the offending event (or, for a mere conflict, the conflicting
+            field) is skipped, and the stream goes on.
+    """
+
+    def __init__(self, *, strict: bool = True) -> None:
+        self.strict = strict
+        #: Problems recorded (all of them in lenient mode; terminal mismatches always).
+        self.anomalies: list[Anomaly] = []
+        #: Server ``error`` events received, unwrapped.
+        self.errors: list[m.ErrorObject] = []
+        #: Events whose name this version does not know, as received.
+        self.unknown_events: list[m.UnknownEvent] = []
+        #: Whether a ``done`` event was fed.
+        self.done = False
+        #: The number of events fed.
+        self.position = 0
+        self._threads: dict[str, m.Thread] = {}
+        self._runs: dict[str, _State] = {}
+        self._steps: dict[str, _State] = {}
+        self._messages: dict[str, _State] = {}
+        self._final_run_snapshot: m.Run | None = None
+
+    # -- public views --
+
+    @property
+    def runs(self) -> Mapping[str, m.Run]:
+        """Every run seen, by id, in order of first appearance."""
+        return _SnapshotView(self._runs)
+
+    @property
+    def run_steps(self) -> Mapping[str, m.RunStep]:
+        """Every run step seen, by id, in order of first appearance."""
+        return _SnapshotView(self._steps)
+
+    @property
+    def messages(self) -> Mapping[str, m.Message]:
+        """Every message seen, by id, in order of first appearance."""
+        return _SnapshotView(self._messages)
+
+    @property
+    def threads(self) -> Mapping[str, m.Thread]:
+        """Every thread seen (``thread.created``), by id."""
+        return dict(self._threads)
+
+    @property
+    def final_run(self) -> m.Run | None:
+        """The last run event whose status is terminal for a stream, or ``None``.
+
+        Terminal: ``requires_action``, ``completed``, ``incomplete``,
+        ``failed``, ``cancelled``, ``expired`` (not ``cancelling``).
+        """
+        return self._final_run_snapshot
+
+    # -- feeding --
+
+    def feed(self, event: StreamEvent | ServerSentEvent) -> list[Change]:
+        """Apply one event; return the changes it caused, in order.
+
+        Args:
+            event: a typed event (:func:`streamkit.parse_event`) or a
+                :class:`~streamkit.ServerSentEvent`, which is parsed here.
+
+        Raises:
+            ParseError: strict mode, a payload that is not JSON of the schema's shape.
+            AccumulateError: strict mode, an event that cannot be applied;
+                nothing of it was applied.
+            StreamError: strict mode, a server ``error`` event (recorded in
+                :attr:`errors` first).
+        """
+        self.position += 1
+        position = self.position
+        if isinstance(event, ServerSentEvent):
+            try:
+                event = parse_event(event, position=position)
+            except ParseError as error:
+                if self.strict:
+                    raise
+                self._record("parse", event.event, None, error.path, error.reason)
+                return []
+        name = event.event
+        handler = _HANDLERS.get(event.__class__)
+        if handler is None:  # pragma: no cover - every event class has a handler
+            return []
+        tx = _Tx(lenient=not self.strict)
+        try:
+            changes: list[Change] = handler(self, event, position, tx)
+        except _Problem as problem:
+            tx.rollback()
+            object_id = getattr(getattr(event, "data", None), "id", None)
+            if self.strict:
+                self._raise(problem, position, name, object_id)
+            self._record(problem.kind, name, object_id, problem.path, problem.reason)
+            return []
+        for conflict in tx.conflicts:
+            object_id = getattr(getattr(event, "data", None), "id", None)
+            self._record(conflict.kind, name, object_id, conflict.path, conflict.reason)
+        return changes
+
+    def _raise(
+        self, problem: _Problem, position: int, name: str, object_id: Any
+    ) -> typing.NoReturn:
+        subject = f"{object_id}: " if isinstance(object_id, str) else ""
+        message = f"event {position} ({name}): {subject}{problem.path}: {problem.reason}"
+        raise AccumulateError(
+            message,
+            position=position,
+            event=name,
+            object_id=object_id if isinstance(object_id, str) else None,
+            path=problem.path,
+            kind=problem.kind,
+            reason=problem.reason,
+        )
+
+    def _record(self, kind: str, name: str, object_id: Any, path: str, message: str) -> None:
+        self.anomalies.append(
+            Anomaly(
+                kind,
+                self.position,
+                name,
+                object_id if isinstance(object_id, str) else None,
+                path,
+                message,
+            )
+        )
+
+    # -- event handlers (dispatched by class through _HANDLERS) --
+
+    def _on_thread(self, event: Any, position: int, tx: _Tx) -> list[Change]:
+        thread: m.Thread = event.data
+        self._threads[thread.id] = thread
+        return [_change("thread.created", thread.id, None, None, event, position, None, thread)]
+
+    def _on_run(self, event: Any, position: int, tx: _Tx) -> list[Change]:
+        run: m.Run = event.data
+        name = event.event
+        state = self._runs.get(run.id)
+        changes: list[Change] = []
+        node = to_dict(run)
+        if state is None:
+            state = self._runs[run.id] = _State(run.id, node, _RUN_HOOK)
+            changes.append(_change("run.created", run.id, None, None, event, position, state))
+        else:
+            if name == "thread.run.created":
+                self._duplicate(tx, "thread.run.created")
+            state.node = node
+            state.version += 1
+        if name in _RUN_TERMINAL_EVENTS:
+            changes += self._close_run(run.id, event, position)
+            changes.append(_change("run.done", run.id, None, None, event, position, state))
+        elif changes == [] or name != "thread.run.created":
+            changes.append(_change("run.updated", run.id, None, None, event, position, state))
+        if run.status in _TERMINAL_RUN:
+            self._final_run_snapshot = state.snapshot()
+        return changes
+
+    def _duplicate(self, tx: _Tx, name: str) -> None:
+        problem = _Problem(
+            "duplicate_created", "data.id", f"{name} for an id already seen", fatal=False
+        )
+        if not tx.lenient:
+            raise problem
+        tx.conflicts.append(problem)
+
+    def _close_run(self, run_id: str, event: Any, position: int) -> list[Change]:
+        """Done changes for every open step and message of a run that ended."""
+        changes: list[Change] = []
+        for kind, states in (("step", self._steps), ("message", self._messages)):
+            for state in states.values():
+                if state.run_id == run_id and not state.done:
+                    changes += self._close_entries(state, event, position)
+                    state.done = True
+                    changes.append(
+                        _change(_ck(kind, "done"), state.id, None, None, event, position, state)
+                    )
+        return changes
+
+    def _close_entries(self, state: _State, event: Any, position: int) -> list[Change]:
+        changes = []
+        for index in sorted(state.open):
+            prefix = state.open[index]
+            changes.append(
+                _change(_ck(prefix, "done"), state.id, index, None, event, position, state)
+            )
+        state.open.clear()
+        return changes
+
+    def _on_whole(self, event: Any, position: int, tx: _Tx) -> list[Change]:
+        """A step or message event carrying the whole object: created, in_progress, terminal."""
+        obj = event.data
+        name = event.event
+        is_step = isinstance(obj, m.RunStep)
+        kind = "step" if is_step else "message"
+        states = self._steps if is_step else self._messages
+        terminal = name in (_TERMINAL_STEP_EVENTS if is_step else _TERMINAL_MESSAGE_EVENTS)
+        state = states.get(obj.id)
+        node = _normalize(to_dict(obj))
+        changes: list[Change] = []
+        if state is None:
+            state = states[obj.id] = _State(obj.id, node, _STEP_HOOK if is_step else _MESSAGE_HOOK)
+            changes.append(
+                _change(_ck(kind, "created"), obj.id, None, None, event, position, state)
+            )
+            changes += self._open_new_entries(state, set(), event, position)
+        else:
+            if name.endswith(".created"):
+                self._duplicate(tx, name)
+            before = set(state.open) | set(self._entry_keys(state))
+            if terminal:
+                held = _materialize(state.node)
+                found: list[str] = []
+                content_key = "step_details" if is_step else "content"
+                _mismatches(
+                    held.get(content_key),
+                    to_dict(obj).get(content_key),
+                    f"data.{content_key}",
+                    found,
+                )
+                if found:
+                    self._record(
+                        "terminal_mismatch",
+                        name,
+                        obj.id,
+                        found[0],
+                        f"the terminal object differs from the deltas at: {', '.join(found)}",
+                    )
+                state.node = node
+            else:
+                self._refresh(state, node)
+            state.version += 1
+            if not state.done:
+                changes += self._open_new_entries(state, before, event, position)
+            if not terminal or state.done:
+                changes.append(
+                    _change(_ck(kind, "updated"), obj.id, None, None, event, position, state)
+                )
+        if terminal and not state.done:
+            changes += self._close_entries(state, event, position)
+            state.done = True
+            changes.append(_change(_ck(kind, "done"), obj.id, None, None, event, position, state))
+        return changes
+
+    @staticmethod
+    def _entry_keys(state: _State) -> list[int]:
+        slots = state.entries()
+        return list(slots) if slots is not None else []
+
+    def _refresh(self, state: _State, node: dict[str, Any]) -> None:
+        """Status fields from a created/in_progress event; accumulated content kept."""
+        held = state.node
+        for key, value in node.items():
+            if key == "step_details" and held.get(key).__class__ is dict:
+                calls = held[key].get("tool_calls")
+                if calls and value.__class__ is dict:
+                    continue  # deltas built content already: keep it
+            if key == "content" and held.get(key):
+                continue
+            held[key] = value
+
+    def _open_new_entries(
+        self, state: _State, before: set[int], event: Any, position: int
+    ) -> list[Change]:
+        """created (and, for whole blocks, done) changes for entries a whole object brought."""
+        changes: list[Change] = []
+        for index in self._entry_keys(state):
+            if index in before:
+                continue
+            changes += self._open_entry(state, index, None, event, position)
+        return changes
+
+    def _open_entry(
+        self, state: _State, index: int, delta: Any, event: Any, position: int
+    ) -> list[Change]:
+        slots = state.entries()
+        node = slots.get(index) if slots is not None else None
+        entry_type = node.get("type") if isinstance(node, dict) else None
+        if "step_details" in state.node:
+            prefix, closes = "tool_call", False
+        else:
+            prefix, closes = _BLOCK_KINDS.get(entry_type or "", ("content", False))
+        text_delta = _text_delta(delta) if prefix in ("text",) else delta
+        changes = [
+            _change(_ck(prefix, "created"), state.id, index, text_delta, event, position, state)
+        ]
+        if closes:
+            changes.append(
+                _change(_ck(prefix, "done"), state.id, index, None, event, position, state)
+            )
+        else:
+            state.open[index] = prefix
+        return changes
+
+    def _on_step_delta(self, event: Any, position: int, tx: _Tx) -> list[Change]:
+        data: m.RunStepDeltaEvent = event.data
+        state = self._steps.get(data.id)
+        if state is None:
+            raise _Problem("unknown_id", "data.id", "a delta for a step never created")
+        details = data.delta.step_details
+        placed: list[tuple[int, bool, Any]] = []
+        if details is not None:
+            node = state.node.get("step_details")
+            if node.__class__ is not dict:
+                node = {}
+                tx.set(state.node, "step_details", node)
+            held_type = node.get("type")
+            new_type = details.type
+            if new_type is not None and held_type is not None and new_type != held_type:
+                raise _Problem(
+                    "type_conflict", "data.delta.step_details.type", "the step's type changed"
+                )
+            if isinstance(details, m.ToolCallDeltaObject):
+                if held_type is None:
+                    tx.set(node, "type", "tool_calls")
+                slots = node.get("tool_calls")
+                if slots.__class__ is not _Slots:
+                    slots = _Slots()
+                    tx.set(node, "tool_calls", slots)
+                placed = _merge_entries(
+                    details.tool_calls or (), slots, _ITEM_KIND_TOOL_CALL, _TOOL_CALLS_PATH, tx
+                )
+            else:
+                _merge_object(details, node, (("data", "delta"), "step_details"), tx)
+        state.version += 1
+        changes = [_change("step.delta", data.id, None, data.delta, event, position, state)]
+        changes += self._entry_changes(state, placed, "tool_call", event, position)
+        return changes
+
+    def _entry_changes(
+        self,
+        state: _State,
+        placed: list[tuple[int, bool, Any]],
+        prefix: str,
+        event: Any,
+        position: int,
+    ) -> list[Change]:
+        changes: list[Change] = []
+        if state.done:
+            return changes
+        seen_new: set[int] = set()
+        for index, is_new, entry in placed:
+            if is_new and index not in seen_new:
+                seen_new.add(index)
+                changes += self._open_entry(state, index, entry, event, position)
+                continue
+            entry_prefix = state.open.get(index)
+            if entry_prefix is None:
+                continue  # a block closed already (images) or unknown
+            delta = _text_delta(entry) if entry_prefix == "text" else entry
+            changes.append(
+                _change(
+                    _ck(entry_prefix, "delta"),
+                    state.id,
+                    index,
+                    delta,
+                    event,
+                    position,
+                    state,
+                )
+            )
+        return changes
+
+    def _on_message_delta(self, event: Any, position: int, tx: _Tx) -> list[Change]:
+        data: m.MessageDeltaEvent = event.data
+        state = self._messages.get(data.id)
+        if state is None:
+            raise _Problem("unknown_id", "data.id", "a delta for a message never created")
+        delta = data.delta
+        if delta.role is not None:
+            held = state.node.get("role")
+            if held is None:
+                tx.set(state.node, "role", delta.role)
+            elif held != delta.role:
+                tx.conflict("data.delta.role", "the message's role changed")
+        placed: list[tuple[int, bool, Any]] = []
+        if delta.content:
+            slots = state.node.get("content")
+            if slots.__class__ is not _Slots:
+                slots = _Slots()
+                tx.set(state.node, "content", slots)
+            placed = _merge_entries(delta.content, slots, _ITEM_KIND_CONTENT, _CONTENT_PATH, tx)
+        state.version += 1
+        changes = [_change("message.delta", data.id, None, delta, event, position, state)]
+        changes += self._entry_changes(state, placed, "content", event, position)
+        return changes
+
+    def _on_error(self, event: Any, position: int, tx: _Tx) -> list[Change]:
+        error: m.ErrorObject = event.error
+        self.errors.append(error)
+        change = _change("error", "", None, None, event, position, None, error)
+        if self.strict:
+            kind = error.code or error.type or "error"
+            raise StreamError(
+                f"event {position} (error): the server reported {kind}: {error.message}",
+                error=error,
+                position=position,
+            )
+        self._record("server_error", "error", None, "data", f"the server reported {error.type}")
+        return [change]
+
+    def _on_done(self, event: Any, position: int, tx: _Tx) -> list[Change]:
+        self.done = True
+        return [_change("end", "", None, None, event, position)]
+
+    def _on_unknown(self, event: Any, position: int, tx: _Tx) -> list[Change]:
+        self.unknown_events.append(event)
+        return [_change("unknown", "", None, None, event, position)]
+
+
+def _text_delta(entry: Any) -> Any:
+    """The TextDelta of a text delta block (what text callbacks receive)."""
+    return getattr(entry, "text", None) if isinstance(entry, m.TextDeltaBlock) else entry
+
+
+_HANDLERS: dict[type, Callable[[Accumulator, Any, int, _Tx], list[Change]]] = {
+    m.ThreadCreated: Accumulator._on_thread,
+    m.ThreadRunStepDelta: Accumulator._on_step_delta,
+    m.ThreadMessageDelta: Accumulator._on_message_delta,
+    m.ErrorEvent: Accumulator._on_error,
+    m.DoneEvent: Accumulator._on_done,
+    m.UnknownEvent: Accumulator._on_unknown,
+}
+# Every other event carries a whole object: a step or message (created,
+# in_progress, terminal) or a run.
+for _cls in m.EVENT_CLASSES.values():
+    if _cls not in _HANDLERS:
+        _data = typing.get_type_hints(_cls)["data"]
+        _HANDLERS[_cls] = Accumulator._on_run if _data is m.Run else Accumulator._on_whole

@@ -1,0 +1,119 @@
+"""Bytes from local sources: ``bytes``, paths (plain or gzip), binary files, iterables.
+
+The file end of streamkit's I/O edge (the HTTP end is :mod:`streamkit.io`).
+Only the standard library: ``import streamkit`` never needs httpx.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Iterator
+from io import BufferedIOBase
+from typing import Protocol, TypeAlias, runtime_checkable
+
+from .sse import ServerSentEvent, SSEDecoder
+
+__all__ = ["DEFAULT_CHUNK_SIZE", "BinaryReadable", "LocalSource", "decode", "iter_local_bytes"]
+
+#: Read size for files: large enough to amortise the per-read cost, small
+#: enough that a live pipe (``curl ... | streamkit watch -``) shows events at
+#: once, because reads return what is available rather than waiting to fill.
+DEFAULT_CHUNK_SIZE = 64 * 1024
+
+_GZIP_MAGIC = b"\x1f\x8b"
+
+
+@runtime_checkable
+class BinaryReadable(Protocol):
+    """A file-like object opened in binary mode: ``open(p, "rb")``, ``sys.stdin.buffer``."""
+
+    def read(self, size: int = -1, /) -> bytes:
+        """Read at most ``size`` bytes; ``b""`` at the end."""
+        ...
+
+
+#: A source of bytes on this machine. ``str`` and ``os.PathLike`` are paths.
+LocalSource: TypeAlias = (
+    bytes | bytearray | memoryview | str | os.PathLike[str] | BinaryReadable | Iterable[bytes]
+)
+
+
+def open_path(path: str | os.PathLike[str]) -> BufferedIOBase:
+    file = open(path, "rb")  # noqa: SIM115 -- the caller closes it
+    try:
+        # Gzip is recognised by its magic number, not the file name, so a
+        # compressed log without the suffix works too.
+        magic = file.read(2)
+        if magic == _GZIP_MAGIC:
+            import gzip  # only when a gzip file is met: `import streamkit` stays lean
+
+            file.close()
+            # Opened by name, the GzipFile owns its file and closes it.
+            return gzip.GzipFile(path, "rb")
+        file.seek(0)
+    except BaseException:
+        file.close()
+        raise
+    return file
+
+
+def _read_function(file: BinaryReadable, chunk_size: int) -> Callable[[], bytes]:
+    # read1 returns what is available after at most one system call instead
+    # of blocking until chunk_size bytes came: a live pipe stays live.
+    read1 = getattr(file, "read1", None)
+    if read1 is not None:
+        return lambda: read1(chunk_size)
+    return lambda: file.read(chunk_size)
+
+
+def iter_file(file: BinaryReadable, chunk_size: int) -> Iterator[bytes]:
+    read = _read_function(file, chunk_size)
+    while True:
+        chunk = read()
+        if not chunk:
+            return
+        if isinstance(chunk, str):
+            msg = "a text-mode file was given: open it with 'rb', or pass sys.stdin.buffer"
+            raise TypeError(msg)
+        yield chunk
+
+
+def _iter_path(path: str | os.PathLike[str], chunk_size: int) -> Iterator[bytes]:
+    with open_path(path) as file:
+        yield from iter_file(file, chunk_size)
+
+
+def iter_local_bytes(
+    source: LocalSource, *, chunk_size: int = DEFAULT_CHUNK_SIZE
+) -> Iterator[bytes]:
+    """Yield the bytes of a :data:`LocalSource`, read by read.
+
+    Lazy: nothing is opened or read before the first ``next()``. A path is
+    opened (gzip is detected by its magic number and decompressed) and closed
+    when the iterator ends; a file object is read but left open for its owner.
+
+    Raises:
+        TypeError: an object that is none of the accepted sources.
+    """
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        yield bytes(source)
+    elif isinstance(source, (str, os.PathLike)):
+        yield from _iter_path(source, chunk_size)
+    elif isinstance(source, BinaryReadable):
+        yield from iter_file(source, chunk_size)
+    elif isinstance(source, Iterable):
+        yield from source
+    else:
+        msg = (
+            f"cannot read Server-Sent Events from a {type(source).__name__}: expected bytes, "
+            "a path, a binary file, an iterable of bytes or an httpx.Response"
+        )
+        raise TypeError(msg)
+
+
+def decode(chunks: Iterable[bytes], decoder: SSEDecoder) -> Iterator[ServerSentEvent]:
+    """Feed ``chunks`` to ``decoder``; yield the events, then close it."""
+    feed = decoder.feed
+    for chunk in chunks:
+        yield from feed(chunk)
+    yield from decoder.close()
