@@ -357,8 +357,9 @@ def _merge_raw(raw: dict[str, Any], node: dict[str, Any], path: _Path, tx: _Tx) 
         if key == "index" or value is None:
             continue
         current = node.get(key)
+        value = copy_json(value)  # thawed: the node holds plain JSON
         if current is None:
-            tx.set(node, key, copy_json(value))
+            tx.set(node, key, value)
         elif current != value:
             tx.conflict((path, key), "a value of an unknown object was sent again, different")
 
