@@ -29,7 +29,19 @@ from typing import Any, Literal, TypeAlias
 import attrs
 
 from . import models as m
-from .convert import _kind, _ShapeError, copy_json, parse_event, structurer, to_dict
+from .convert import (
+    _freeze,
+    _json_error_where,
+    _json_type,
+    _kind,
+    _parse_error,
+    _ShapeError,
+    copy_json,
+    loads,
+    parse_event,
+    structurer,
+    to_dict,
+)
 from .errors import AccumulateError, ParseError, StreamError
 from .models.base import Model
 from .models.events import StreamEvent
@@ -166,6 +178,11 @@ def _ck(prefix: str, suffix: str) -> ChangeKind:
     return typing.cast(ChangeKind, f"{prefix}.{suffix}")
 
 
+_DELTA_KINDS = {
+    prefix: _ck(prefix, "delta") for prefix in ("tool_call", "text", "refusal", "content")
+}
+
+
 def _materialize(value: Any) -> Any:
     """A node's wire JSON: fragments joined, slots as dense lists in index order, all copied."""
     cls = value.__class__
@@ -272,9 +289,72 @@ def _plan(cls: type) -> tuple[_Op, ...]:
     return plan
 
 
+# The same plans for merging the parsed JSON of a delta directly (the path
+# for ServerSentEvents: no typed delta is built unless someone reads one).
+# Each op also says how to check the value's JSON type, and for objects and
+# lists which class each member is, by its `type` tag.
+_DictOp: TypeAlias = tuple[str, str, Any]
+_DICT_PLANS: dict[type, tuple[_DictOp, ...]] = {}
+_VALUE_CHECKS: dict[str, tuple[tuple[type, ...], str]] = {
+    "str": ((str,), "a string"),
+    "int": ((int,), "an integer"),
+    "float": ((float, int), "a number"),
+    "bool": ((bool,), "a boolean"),
+    "free": ((dict,), "an object"),
+    "strmap": ((dict,), "an object of strings"),
+}
+
+
+def _members(kind: Any) -> tuple[dict[str, type], type | None]:
+    """A union's (or one model's) classes by `type` tag, and the untagged one."""
+    members = kind[1] if kind[0] == "union" else frozenset({kind[1]})
+    tagged: dict[str, type] = {}
+    untagged: type | None = None
+    for member in members:
+        if not (isinstance(member, type) and issubclass(member, Model)):
+            continue
+        type_field = attrs.fields_dict(member).get("type")
+        default = None if type_field is None else type_field.default
+        if isinstance(default, str):
+            tagged[default] = member
+        else:
+            untagged = member
+    return tagged, untagged
+
+
+def _dict_plan(cls: type) -> tuple[_DictOp, ...]:
+    plan = _DICT_PLANS.get(cls)
+    if plan is not None:
+        return plan
+    hints = typing.get_type_hints(cls)
+    ops: list[_DictOp] = []
+    for field in attrs.fields(cls):
+        name = field.name
+        if name.startswith("_") or name == "index":
+            continue
+        kind = _kind(hints[name])
+        if (cls, name) in _APPEND_FIELDS:
+            ops.append(("append", name, None))
+        elif kind[0] == "list" and kind[1][0] in ("model", "union"):
+            ops.append(("slots", name, _members(kind[1])))
+        elif kind[0] in ("model", "union"):
+            ops.append(("object", name, _members(kind)))
+        elif kind[0] == "list":
+            ops.append(("set", name, ((list,), "an array")))
+        else:
+            ops.append(("set", name, _VALUE_CHECKS.get(kind[0])))
+    _DICT_PLANS[cls] = plan = tuple(ops)
+    return plan
+
+
+_DICT_KNOWN: dict[type, frozenset[str]] = {}
 for _model in vars(m).values():
     if isinstance(_model, type) and issubclass(_model, Model) and _model is not Model:
         _plan(_model)
+        _dict_plan(_model)
+        _DICT_KNOWN[_model] = frozenset(
+            f.name for f in attrs.fields(_model) if not f.name.startswith("_")
+        )
 
 
 _SCALARS = frozenset({str, int, float, bool})
@@ -351,7 +431,147 @@ def _merge_object(delta: Any, node: dict[str, Any], path: _Path, tx: _Tx) -> Non
             _merge_entries(value, current, extra, (path, name), tx)
 
 
-def _merge_raw(raw: dict[str, Any], node: dict[str, Any], path: _Path, tx: _Tx) -> None:
+class _BadShape(_Problem):
+    """A value of the wrong JSON type, found while merging parsed JSON (a ParseError)."""
+
+    def __init__(self, path: _Path, expected: str, got: Any) -> None:
+        super().__init__("parse", path, f"expected {expected}, got {_json_type(got)}")
+
+
+def _merge_dict(cls: type, d: Any, node: dict[str, Any], path: _Path, tx: _Tx) -> None:
+    """Merge the parsed JSON ``d`` of a delta object of class ``cls`` into its node.
+
+    The twin of _merge_object for plain JSON: the same rules, with each
+    value's JSON type checked as the converter would (a wrong one is a parse
+    error, and the whole event is rolled back).
+    """
+    if d.__class__ is not dict:
+        raise _BadShape(path, "an object", d)
+    undo = tx.undo
+    plan = _DICT_PLANS[cls]
+    for op, name, extra in plan:
+        value = d.get(name, _MISSING)
+        if value is _MISSING:
+            continue
+        if value is None:
+            if name not in node:  # first seen as null: kept as null
+                undo.append((node, name, _MISSING))
+                node[name] = None
+            continue
+        current = node.get(name, _MISSING)
+        if op == "append":
+            if value.__class__ is not str:
+                raise _BadShape((path, name), "a string", value)
+            if current.__class__ is _Frags:
+                undo.append((current, None, len(current)))
+                current.append(value)
+            elif current is _MISSING or current is None:
+                undo.append((node, name, current))
+                node[name] = _Frags((value,))
+            elif current.__class__ is str:
+                undo.append((node, name, current))
+                node[name] = _Frags((current, value))
+            else:
+                raise _Problem("type_conflict", (path, name), "text appended to a non-text value")
+        elif op == "set":
+            if extra is not None and value.__class__ not in extra[0]:
+                raise _BadShape((path, name), extra[1], value)
+            if current is _MISSING or current is None:
+                undo.append((node, name, current))
+                node[name] = copy_json(value) if value.__class__ in (dict, list) else value
+            elif current != value:
+                tx.conflict((path, name), "a set-once value was sent again, different")
+        elif op == "object":
+            if value.__class__ is not dict:
+                raise _BadShape((path, name), "an object", value)
+            tagged, untagged = extra
+            tag = value.get("type")
+            if current is _MISSING or current is None:
+                undo.append((node, name, current))
+                current = node[name] = {}
+            elif current.__class__ is not dict:
+                raise _Problem("type_conflict", (path, name), "an object where a value was held")
+            elif tag is not None and current.get("type") not in (None, tag):
+                raise _Problem("type_conflict", (path, name), "the object's type changed")
+            member = tagged.get(tag) if tag.__class__ is str else None
+            if member is None:
+                member = untagged or tagged.get(current.get("type"))
+            if member is None:
+                _merge_raw(value, current, (path, name), tx)
+            else:
+                _merge_dict(member, value, current, (path, name), tx)
+        else:  # slots
+            if value.__class__ is not list:
+                raise _BadShape((path, name), "an array", value)
+            if current is _MISSING or current is None:
+                undo.append((node, name, current))
+                current = node[name] = _Slots()
+            _merge_dict_entries(value, current, extra, (path, name), tx)
+    # Keys this version does not know: kept, set once, as for unknown objects.
+    known = _DICT_KNOWN[cls]
+    if not known.issuperset(d):
+        _merge_raw({k: v for k, v in d.items() if k not in known}, node, path, tx)
+
+
+def _merge_dict_entries(
+    entries: list[Any], slots: _Slots, members: Any, path: _Path, tx: _Tx
+) -> list[tuple[int, bool, Any, type | None]]:
+    """_merge_entries for parsed JSON: (index, is_new, entry JSON, class) in index order."""
+    keyed: list[tuple[int, Any]] = []
+    for position, entry in enumerate(entries):
+        if entry.__class__ is not dict:
+            raise _BadShape((path, position), "an object", entry)
+        index = entry.get("index")
+        if index.__class__ is not int:
+            tag = entry.get("type")
+            if index is not None and tag.__class__ is str and tag in members[0]:
+                # A known type's index is typed: the converter would reject it.
+                raise _BadShape(((path, position), "index"), "an integer", index)
+            raise _Problem("bad_index", (path, position), "an entry without a valid index")
+        if index < 0:
+            raise _Problem("bad_index", (path, position), "a negative index")
+        keyed.append((index, entry))
+    if len(keyed) > 1:
+        keyed.sort(key=_first)
+    top = len(slots) - 1
+    if keyed and keyed[-1][0] > top + MAX_INDEX_GAP and slots:
+        top = max(slots)
+    tagged, untagged = members
+    placed: list[tuple[int, bool, Any, type | None]] = []
+    for index, entry in keyed:
+        if index > top + MAX_INDEX_GAP:
+            reason = f"index past the largest one ({top}) + {MAX_INDEX_GAP}"
+            raise _Problem("bad_index", (path, index), reason)
+        node: dict[str, Any] | None = slots.get(index)
+        tag = entry.get("type")
+        if tag is not None and tag.__class__ is not str:
+            raise _BadShape(((path, index), "type"), "a string", tag)
+        is_new = node is None
+        if node is None:
+            node = {"type": tag} if tag is not None else {}
+            tx.undo.append((slots, index, _MISSING))
+            slots[index] = node
+            if index > top:
+                top = index
+        else:
+            held = node.get("type")
+            if tag is not None and held is not None and tag != held:
+                raise _Problem("type_conflict", (path, index), "the entry's type changed")
+            if tag is None and held is not None:
+                # A later delta may omit `type`: the slot keeps its own (and the
+                # delta handed out says it, as the typed path's does).
+                tag = held
+                entry = {**entry, "type": held}
+        member = tagged.get(tag) if tag is not None else untagged
+        if member is None:
+            _merge_raw(entry, node, (path, index), tx)
+        else:
+            _merge_dict(member, entry, node, (path, index), tx)
+        placed.append((index, is_new, entry, member))
+    return placed
+
+
+def _merge_raw(raw: Mapping[str, Any], node: dict[str, Any], path: _Path, tx: _Tx) -> None:
     """An object of a type this version does not know: keys are set once, never appended."""
     for key, value in raw.items():
         if key == "index" or value is None:
@@ -453,6 +673,7 @@ _ITEM_KIND_TOOL_CALL = ("union", frozenset(typing.get_args(m.ToolCallDelta)))
 _ITEM_KIND_CONTENT = ("union", frozenset(typing.get_args(m.MessageContentDelta)))
 _TOOL_CALLS_PATH: _Path = ((("data", "delta"), "step_details"), "tool_calls")
 _CONTENT_PATH: _Path = (("data", "delta"), "content")
+_STEP_DETAILS_PATH: _Path = (("data", "delta"), "step_details")
 _TOOL_CALL_HOOK = structurer(m.ToolCall)
 _CONTENT_HOOK = structurer(m.MessageContent)
 _TEXT_HOOK = structurer(m.Text)
@@ -599,11 +820,30 @@ class Change:
     kind: ChangeKind
     id: str
     index: int | None
-    delta: Any
-    event: StreamEvent = attrs.field(repr=False)
     position: int
+    _delta: Any = attrs.field(default=None, eq=False, repr=False, alias="_delta")
+    _event: Any = attrs.field(default=None, eq=False, repr=False, alias="_event")
     _state: _State | None = attrs.field(default=None, eq=False, repr=False, alias="_state")
     _fixed: Any = attrs.field(default=None, eq=False, repr=False, alias="_fixed")
+
+    @property
+    def delta(self) -> Any:
+        """The typed delta piece (see the class docstring); built on first read."""
+        value = self._delta
+        if value.__class__ is _Lazy:
+            value = value.get()
+            object.__setattr__(self, "_delta", value)  # cached: the change is immutable
+        return value
+
+    @property
+    def event(self) -> StreamEvent:
+        """The typed event that caused the change; built on first read."""
+        value = self._event
+        if value.__class__ is _Lazy:
+            value = value.get()
+            object.__setattr__(self, "_event", value)
+        event: StreamEvent = value
+        return event
 
     @property
     def snapshot(self) -> Any:
@@ -626,7 +866,7 @@ class Change:
 # (which costs twice as much): a new object, then its slots set directly.
 _CHANGE_SLOTS = [
     inspect.getattr_static(Change, name).__set__
-    for name in ("kind", "id", "index", "delta", "event", "position", "_state", "_fixed")
+    for name in ("kind", "id", "index", "_delta", "_event", "position", "_state", "_fixed")
 ]
 
 
@@ -776,6 +1016,10 @@ class Accumulator:
         """
         self.position += 1
         position = self.position
+        if event.__class__ is ServerSentEvent:
+            fast = _JSON_HANDLERS.get(event.event)
+            if fast is not None:
+                return self._feed_json(fast, event, position)
         if isinstance(event, ServerSentEvent):
             try:
                 event = parse_event(event, position=position)
@@ -802,6 +1046,140 @@ class Accumulator:
             object_id = getattr(getattr(event, "data", None), "id", None)
             self._record(conflict.kind, name, object_id, conflict.path, conflict.reason)
         return changes
+
+    def _feed_json(
+        self, handler: _JsonHandler, sse: ServerSentEvent, position: int
+    ) -> list[Change]:
+        """The delta events, merged from their parsed JSON: no typed delta is built.
+
+        The JSON types are checked during the merge, as the converter checks
+        them; a wrong one rolls the event back and is a ParseError.
+        """
+        name = sse.event
+        try:
+            payload = loads(sse.data)
+        except (ValueError, RecursionError) as exc:
+            reason = f"not valid JSON ({_json_error_where(exc)})"
+            if self.strict:
+                raise _parse_error(name, position, "data", reason) from None
+            self._record("parse", name, None, "data", reason)
+            return []
+        tx = _Tx(lenient=not self.strict)
+        try:
+            changes = handler(self, payload, sse, position, tx)
+        except _Problem as problem:
+            tx.rollback()
+            object_id = payload.get("id") if payload.__class__ is dict else None
+            if problem.kind == "parse" and self.strict:
+                raise _parse_error(name, position, problem.path, problem.reason) from None
+            if self.strict:
+                self._raise(problem, position, name, object_id)
+            self._record(problem.kind, name, object_id, problem.path, problem.reason)
+            return []
+        for conflict in tx.conflicts:
+            self._record(conflict.kind, name, payload.get("id"), conflict.path, conflict.reason)
+        return changes
+
+    def _on_step_delta_json(
+        self, payload: Any, sse: ServerSentEvent, position: int, tx: _Tx
+    ) -> list[Change]:
+        state, delta = self._delta_target(payload, self._steps, "step")
+        placed: list[tuple[int, bool, Any]] = []
+        details = delta.get("step_details")
+        if details is not None:
+            path = _STEP_DETAILS_PATH
+            if details.__class__ is not dict:
+                raise _BadShape(path, "an object", details)
+            node = state.node.get("step_details")
+            if node.__class__ is not dict:
+                node = {}
+                tx.set(state.node, "step_details", node)
+            tag = details.get("type")
+            held_type = node.get("type")
+            if tag is not None and tag.__class__ is not str:
+                raise _BadShape((path, "type"), "a string", tag)
+            if tag is not None and held_type is not None and tag != held_type:
+                raise _Problem("type_conflict", (path, "type"), "the step's type changed")
+            if (tag or held_type) == "tool_calls":
+                if held_type is None:
+                    tx.set(node, "type", "tool_calls")
+                calls = details.get("tool_calls")
+                if calls is not None:
+                    if calls.__class__ is not list:
+                        raise _BadShape((path, "tool_calls"), "an array", calls)
+                    slots = node.get("tool_calls")
+                    if slots.__class__ is not _Slots:
+                        slots = _Slots()
+                        tx.set(node, "tool_calls", slots)
+                    placed = _lazy_entries(
+                        _merge_dict_entries(calls, slots, _TOOL_CALL_MEMBERS, _TOOL_CALLS_PATH, tx)
+                    )
+            else:
+                member = _STEP_DETAILS_MEMBERS[0].get(tag or held_type or "")
+                if member is None:
+                    _merge_raw(details, node, path, tx)
+                else:
+                    _merge_dict(member, details, node, path, tx)
+        state.version += 1
+        event = _Lazy(parse_event, sse)
+        delta_value = _Lazy(_RUN_STEP_DELTA_HOOK, delta, m.RunStepDelta)
+        changes = [_change("step.delta", state.id, None, delta_value, event, position, state)]
+        changes += self._entry_changes(state, placed, "tool_call", event, position)
+        return changes
+
+    def _on_message_delta_json(
+        self, payload: Any, sse: ServerSentEvent, position: int, tx: _Tx
+    ) -> list[Change]:
+        state, delta = self._delta_target(payload, self._messages, "message")
+        role = delta.get("role")
+        if role is not None:
+            if role.__class__ is not str:
+                raise _BadShape((("data", "delta"), "role"), "a string", role)
+            held = state.node.get("role")
+            if held is None:
+                tx.set(state.node, "role", role)
+            elif held != role:
+                tx.conflict((("data", "delta"), "role"), "the message's role changed")
+        placed: list[tuple[int, bool, Any]] = []
+        content = delta.get("content")
+        if content is not None:
+            if content.__class__ is not list:
+                raise _BadShape(_CONTENT_PATH, "an array", content)
+            if content:
+                slots = state.node.get("content")
+                if slots.__class__ is not _Slots:
+                    slots = _Slots()
+                    tx.set(state.node, "content", slots)
+                placed = _lazy_entries(
+                    _merge_dict_entries(content, slots, _CONTENT_MEMBERS, _CONTENT_PATH, tx)
+                )
+        state.version += 1
+        event = _Lazy(parse_event, sse)
+        delta_value = _Lazy(_MESSAGE_DELTA_HOOK, delta, m.MessageDelta)
+        changes = [_change("message.delta", state.id, None, delta_value, event, position, state)]
+        changes += self._entry_changes(state, placed, "content", event, position)
+        return changes
+
+    @staticmethod
+    def _delta_target(payload: Any, states: dict[str, _State], kind: str) -> tuple[_State, Any]:
+        """The state a delta event's JSON is for, and its `delta` object, both checked."""
+        if payload.__class__ is not dict:
+            raise _BadShape("data", "an object", payload)
+        object_id = payload.get("id")
+        if object_id.__class__ is not str:
+            raise _BadShape(("data", "id"), "a string", object_id)
+        tag = payload.get("object")
+        if tag is not None and tag.__class__ is not str:
+            raise _BadShape(("data", "object"), "a string", tag)
+        delta = payload.get("delta")
+        if delta is None:
+            delta = {}
+        elif delta.__class__ is not dict:
+            raise _BadShape(("data", "delta"), "an object", delta)
+        state = states.get(object_id)
+        if state is None:
+            raise _Problem("unknown_id", "data.id", f"a delta for a {kind} never created")
+        return state, delta
 
     def _raise(
         self, problem: _Problem, position: int, name: str, object_id: Any
@@ -1001,7 +1379,7 @@ class Accumulator:
         state = self._steps.get(data.id)
         if state is None:
             raise _Problem("unknown_id", "data.id", "a delta for a step never created")
-        details = data.delta.step_details
+        details = data.delta.step_details if data.delta is not None else None
         placed: list[tuple[int, bool, Any]] = []
         if details is not None:
             node = state.node.get("step_details")
@@ -1052,17 +1430,8 @@ class Accumulator:
             if entry_prefix is None:
                 continue  # a block closed already (images) or unknown
             delta = _text_delta(entry) if entry_prefix == "text" else entry
-            changes.append(
-                _change(
-                    _ck(entry_prefix, "delta"),
-                    state.id,
-                    index,
-                    delta,
-                    event,
-                    position,
-                    state,
-                )
-            )
+            kind = _DELTA_KINDS[entry_prefix]
+            changes.append(_change(kind, state.id, index, delta, event, position, state))
         return changes
 
     def _on_message_delta(self, event: Any, position: int, tx: _Tx) -> list[Change]:
@@ -1070,7 +1439,7 @@ class Accumulator:
         state = self._messages.get(data.id)
         if state is None:
             raise _Problem("unknown_id", "data.id", "a delta for a message never created")
-        delta = data.delta
+        delta = data.delta if data.delta is not None else m.MessageDelta()
         if delta.role is not None:
             held = state.node.get("role")
             if held is None:
@@ -1112,9 +1481,62 @@ class Accumulator:
         return [_change("unknown", "", None, None, event, position)]
 
 
+def _lazy_entries(
+    placed: list[tuple[int, bool, Any, type | None]],
+) -> list[tuple[int, bool, Any]]:
+    """Entries merged from JSON, with their typed deltas left to be built when read."""
+    return [
+        (
+            index,
+            is_new,
+            _Lazy(_CLASS_HOOKS[cls], entry, cls)
+            if cls is not None
+            else m.UnknownObject(_freeze(entry)),
+        )
+        for index, is_new, entry, cls in placed
+    ]
+
+
 def _text_delta(entry: Any) -> Any:
     """The TextDelta of a text delta block (what text callbacks receive)."""
+    if entry.__class__ is _Lazy:
+        if entry.cls is m.TextDeltaBlock:
+            return _Lazy(_TEXT_DELTA_HOOK, entry.raw.get("text") or {}, m.TextDelta)
+        return entry
     return getattr(entry, "text", None) if isinstance(entry, m.TextDeltaBlock) else entry
+
+
+class _Lazy:
+    """A typed object not built yet: its hook and parsed JSON (already checked by the merge)."""
+
+    __slots__ = ("cls", "hook", "raw")
+
+    def __init__(self, hook: Callable[[Any], Any], raw: Any, cls: type | None = None) -> None:
+        self.hook = hook
+        self.raw = raw
+        self.cls = cls
+
+    def get(self) -> Any:
+        return self.hook(self.raw)
+
+
+_TEXT_DELTA_HOOK = structurer(m.TextDelta)
+_RUN_STEP_DELTA_HOOK = structurer(m.RunStepDelta)
+_MESSAGE_DELTA_HOOK = structurer(m.MessageDelta)
+_CLASS_HOOKS: dict[type, Callable[[Any], Any]] = {
+    cls: structurer(cls)
+    for cls in vars(m).values()
+    if isinstance(cls, type) and issubclass(cls, Model) and cls is not Model
+}
+_TOOL_CALL_MEMBERS = _members(_ITEM_KIND_TOOL_CALL)
+_CONTENT_MEMBERS = _members(_ITEM_KIND_CONTENT)
+_STEP_DETAILS_MEMBERS = _members(_kind(m.RunStepDeltaStepDetails))
+
+_JsonHandler: TypeAlias = Callable[[Accumulator, Any, ServerSentEvent, int, _Tx], list[Change]]
+_JSON_HANDLERS: dict[str, _JsonHandler] = {
+    "thread.run.step.delta": Accumulator._on_step_delta_json,
+    "thread.message.delta": Accumulator._on_message_delta_json,
+}
 
 
 _HANDLERS: dict[type, Callable[[Accumulator, Any, int, _Tx], list[Change]]] = {

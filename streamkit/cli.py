@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
-from . import __version__, recordings
+from . import __version__, models, recordings
 from .accumulate import Accumulator
 from .convert import to_dict
 from .errors import StreamkitError
@@ -25,7 +25,7 @@ __all__ = ["main"]
 
 
 def _demo(args: argparse.Namespace) -> int:
-    """Decode bundled recordings and say what they hold: event counts by name."""
+    """Decode and accumulate bundled recordings; say what they hold and end with."""
     names = [args.recording] if args.recording else list(recordings.NAMES)
     out = sys.stdout
     for name in names:
@@ -33,19 +33,62 @@ def _demo(args: argparse.Namespace) -> int:
         # The recording goes through the decoder in 512-byte reads, as a
         # network would deliver it, not as one block.
         decoder = SSEDecoder(dispatch_at_close=True)
-        events = []
+        accumulator = Accumulator(strict=False)
+        counts: Counter[str] = Counter()
         for start in range(0, len(data), 512):
-            events += decoder.feed(data[start : start + 512])
+            for event in decoder.feed(data[start : start + 512]):
+                counts[event.event] += 1
+                accumulator.feed(event)
         cut_off = decoder.has_partial_event
-        events += decoder.close()
-        counts = Counter(event.event for event in events)
-        out.write(f"{name}: {len(data):,} bytes, {len(events)} events\n")
+        for event in decoder.close():
+            counts[event.event] += 1
+            accumulator.feed(event)
+        out.write(f"{name}: {len(data):,} bytes, {sum(counts.values())} events\n")
         width = max(map(len, counts))
         for event_name, count in counts.most_common():
             out.write(f"  {event_name:<{width}}  {count:>4}\n")
         if cut_off:
             out.write("  (the last event lacks its closing blank line; kept, as for a log file)\n")
+        out.write(_outcome(accumulator))
+        out.write("\n")
     return 0
+
+
+def _clip(text: str, size: int = 72) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= size else flat[: size - 1] + "\N{HORIZONTAL ELLIPSIS}"
+
+
+def _describe_call(call: models.ToolCall) -> str:
+    if isinstance(call, models.FunctionToolCall):
+        function = call.function
+        output = "" if function.output is None else f" -> {_clip(function.output, 30)}"
+        return f"{function.name}({_clip(function.arguments, 40)}){output}"
+    if isinstance(call, models.FileSearchToolCall):
+        return f"file_search, {len(call.file_search.results or ())} result(s)"
+    if isinstance(call, models.CodeInterpreterToolCall):
+        return f"code_interpreter: {_clip(call.code_interpreter.input, 50)}"
+    return f"{call.type} (a tool call type this version does not know)"
+
+
+def _outcome(accumulator: Accumulator) -> str:
+    """What a consumer ends with: final run, tool calls, message texts, errors."""
+    final = accumulator.final_run
+    lines = [
+        "  ends with: final run " + (f"{final.status}" if final else "none (no terminal run event)")
+    ]
+    for step in accumulator.run_steps.values():
+        details = step.step_details
+        calls = details.tool_calls if isinstance(details, models.ToolCallsStepDetails) else ()
+        lines += [f"    step {step.status}: {_describe_call(call)}" for call in calls]
+    for message in accumulator.messages.values():
+        lines += [
+            f"    message {message.status}: {_clip(block.text.value)!r}"
+            for block in message.content
+            if isinstance(block, models.TextContentBlock)
+        ]
+    lines += [f"    server error: {error.type}" for error in accumulator.errors]
+    return "\n".join(lines) + "\n"
 
 
 def _snapshots(accumulator: Accumulator, *, lenient: bool) -> dict[str, Any]:

@@ -189,3 +189,24 @@ def test_one_created_and_one_done_per_object(
 
 def _in_run(obj: Any, run_id: str) -> Any:
     return attrs.evolve(obj, run_id=run_id)
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow])
+@given(step_case=step_streams, message_case=message_streams, lenient=st.booleans())
+def test_typed_events_and_raw_events_agree(
+    step_case: tuple[m.RunStep, random.Random],
+    message_case: tuple[m.Message, random.Random],
+    lenient: bool,
+) -> None:
+    """Feeding ServerSentEvents (merged from JSON) or parsed typed events gives the same result."""
+    step, rng = step_case
+    message, message_rng = message_case
+    events = builders.step_events(step, rng=rng) + builders.message_events(message, rng=message_rng)
+    raw, raw_changes = feed_all(events, strict=not lenient)
+    typed, typed_changes = feed_all([streamkit.parse_event(e) for e in events], strict=not lenient)
+    assert snapshot_state(typed) == snapshot_state(raw)
+    assert [(c.kind, c.id, c.index) for c in typed_changes] == [
+        (c.kind, c.id, c.index) for c in raw_changes
+    ]
+    # The deltas the changes carry are the same typed objects either way.
+    assert [c.delta for c in typed_changes] == [c.delta for c in raw_changes]

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import gzip
+import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
-from streamkit import recordings
+import streamkit
+from streamkit import recordings, to_dict
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
@@ -47,3 +51,112 @@ def test_version() -> None:
     """`streamkit --version` prints the version."""
     result = run("--version")
     assert result.stdout.startswith("streamkit ")
+
+
+RECORDINGS_DIR = Path(recordings.__file__).parent
+
+
+def test_demo_says_what_each_recording_ends_with() -> None:
+    """The demo reports the accumulated outcome: final run, calls with arguments, texts, errors."""
+    result = run("demo")
+    assert 'fetch_weather({"location": "New York"})' in result.stdout
+    assert "get_current_weather({}) -> warm and sunny" in result.stdout
+    assert "file_search, 1 result(s)" in result.stdout
+    assert "final run none (no terminal run event)" in result.stdout
+    assert "server error: server_error" in result.stdout
+
+
+class TestReplay:
+    def test_json_matches_the_accumulator(self) -> None:
+        """`replay --json` prints exactly the wire form of replay()'s snapshots."""
+        path = RECORDINGS_DIR / "file-search-with-citation.sse"
+        result = run("replay", "--json", str(path))
+        assert 0 == result.returncode, result.stderr
+        printed = json.loads(result.stdout)
+        acc = streamkit.replay(path)
+        assert {
+            "runs": [to_dict(r) for r in acc.runs.values()],
+            "run_steps": [to_dict(s) for s in acc.run_steps.values()],
+            "messages": [to_dict(x) for x in acc.messages.values()],
+        } == printed
+
+    def test_many_files_give_json_lines(self) -> None:
+        """Several files give one JSON object per line, in order."""
+        paths = [
+            str(RECORDINGS_DIR / f"{name}.sse") for name in ("text-run", "parallel-function-calls")
+        ]
+        result = run("replay", "--json", *paths)
+        lines = result.stdout.splitlines()
+        assert 2 == len(lines)
+        assert "requires_action" == json.loads(lines[1])["runs"][0]["status"]
+
+    def test_gzip_and_stdin(self, tmp_path: Path) -> None:
+        """A .gz file and `-` (stdin) are sources too."""
+        data = recordings.read_bytes("text-run")
+        gz = tmp_path / "run.sse.gz"
+        gz.write_bytes(gzip.compress(data))
+        from_gz = run("replay", "--json", str(gz))
+        from_stdin = subprocess.run(
+            [sys.executable, "-m", "streamkit", "replay", "--json", "-"],
+            input=data,
+            capture_output=True,
+            check=False,
+        )
+        assert 0 == from_gz.returncode == from_stdin.returncode
+        assert json.loads(from_gz.stdout) == json.loads(from_stdin.stdout)
+
+    def test_summary_without_json(self) -> None:
+        """Without --json, a human summary: final run, steps, messages."""
+        result = run("replay", str(RECORDINGS_DIR / "function-call-continuation.sse"))
+        assert "final run: run_" in result.stdout
+        assert "tool_calls completed" in result.stdout
+
+    @pytest.mark.parametrize(
+        ("content", "message"),
+        [
+            (
+                b'event: thread.run.created\ndata: {"id": "run_1", "status": \n\n',
+                "event 1 (thread.run.created): data: not valid JSON",
+            ),
+            (
+                b"event: thread.run.step.delta\n"
+                b'data: {"id": "step_x", "object": "thread.run.step.delta", "delta": {}}\n\n',
+                "event 1 (thread.run.step.delta): step_x",
+            ),
+            (
+                b'event: thread.run.created\ndata: {"id": 7}\n\n',
+                "event 1 (thread.run.created): data.id: expected a string",
+            ),
+        ],
+    )
+    def test_bad_input_is_one_line_naming_file_and_event(
+        self, tmp_path: Path, content: bytes, message: str
+    ) -> None:
+        """Bad input: exit 1 and one line naming the file and the event position."""
+        path = tmp_path / "bad.sse"
+        path.write_bytes(content)
+        result = run("replay", str(path))
+        assert 1 == result.returncode
+        (line,) = result.stderr.splitlines()
+        assert line.startswith(f"streamkit: error: {path}: ")
+        assert message in line
+
+    def test_missing_file(self, tmp_path: Path) -> None:
+        """A missing file is reported on one line with exit 1; the other files still run."""
+        missing = tmp_path / "nope.sse"
+        result = run("replay", str(missing), str(RECORDINGS_DIR / "text-run.sse"))
+        assert 1 == result.returncode
+        assert f"{missing}: No such file or directory" in result.stderr
+        assert "text-run.sse: 44 events" in result.stdout
+
+    def test_server_error_strict_and_lenient(self) -> None:
+        """A server error fails strict replay; --lenient prints the partial result and anomalies."""
+        path = str(RECORDINGS_DIR / "text-then-server-error.sse")
+        strict = run("replay", path)
+        assert 1 == strict.returncode
+        assert "event 63 (error): the server reported server_error" in strict.stderr
+        lenient = run("replay", "--json", "--lenient", path)
+        assert 0 == lenient.returncode
+        printed = json.loads(lenient.stdout)
+        assert ["server_error"] == [a["kind"] for a in printed["anomalies"]]
+        assert 1 == len(printed["messages"])
