@@ -11,12 +11,15 @@ dict from ``index`` to entry (out-of-order and gapped indexes land in their
 slot; a huge index allocates nothing). Typed snapshots are built from a node
 only when someone reads them, and cached until the node changes.
 
-A delta is merged by walking the typed delta with a plan generated per delta
-class from its fields: ``set`` (ids, types, names, offsets, enums, numbers and
-booleans: set once; a later different value is a conflict), ``append``
-(the five streamed text fields), ``object`` (nested), ``slots`` (index-keyed
-lists). Every mutation is logged in a transaction so that a delta found bad
-half-way is rolled back: nothing of a rejected delta is ever applied.
+A delta is merged from its parsed JSON (a typed delta goes through its wire
+JSON; a typed one is built for a Change only if someone reads it), walking it
+with a plan generated per delta class from its fields: ``set`` (ids, types,
+names, offsets, enums, numbers and booleans: set once; a later different
+value is a conflict), ``append`` (the five streamed text fields), ``object``
+(nested), ``slots`` (index-keyed lists). JSON types are checked on the way, as
+the converter checks them. Every mutation is logged in a transaction so that
+a delta found bad half-way is rolled back: nothing of a rejected delta is
+ever applied.
 """
 
 from __future__ import annotations
@@ -35,7 +38,6 @@ from .convert import (
     _json_type,
     _kind,
     _parse_error,
-    _ShapeError,
     copy_json,
     loads,
     parse_event,
@@ -213,12 +215,11 @@ def _path(chain: _Path) -> str:
 class _Problem(Exception):
     """Raised inside a merge; the accumulator turns it into an error or an anomaly."""
 
-    def __init__(self, kind: str, path: _Path, reason: str, *, fatal: bool = True) -> None:
+    def __init__(self, kind: str, path: _Path, reason: str) -> None:
         super().__init__(reason)
         self.kind = kind
         self.path = _path(path)
         self.reason = reason
-        self.fatal = fatal
 
 
 class _Tx:
@@ -235,16 +236,8 @@ class _Tx:
         self.undo.append((node, key, node.get(key, _MISSING)))
         node[key] = value
 
-    def put(self, slots: _Slots, index: int, value: Any) -> None:
-        self.undo.append((slots, index, _MISSING))
-        slots[index] = value
-
-    def append(self, frags: _Frags, text: str) -> None:
-        self.undo.append((frags, None, len(frags)))
-        frags.append(text)
-
     def conflict(self, path: _Path, reason: str) -> None:
-        problem = _Problem("conflict", path, reason, fatal=False)
+        problem = _Problem("conflict", path, reason)
         if not self.lenient:
             raise problem
         self.conflicts.append(problem)
@@ -262,37 +255,13 @@ class _Tx:
 
 # --- Merge plans ------------------------------------------------------------
 
-_Op: TypeAlias = tuple[str, str, Any]
-_PLANS: dict[type, tuple[_Op, ...]] = {}
-
-
-def _plan(cls: type) -> tuple[_Op, ...]:
-    plan = _PLANS.get(cls)
-    if plan is not None:
-        return plan
-    hints = typing.get_type_hints(cls)
-    ops: list[_Op] = []
-    for field in attrs.fields(cls):
-        name = field.name
-        if name.startswith("_") or name == "index":
-            continue  # the wire bookkeeping, and the merge key itself
-        kind = _kind(hints[name])
-        if (cls, name) in _APPEND_FIELDS:
-            ops.append(("append", name, None))
-        elif kind[0] == "list" and kind[1][0] in ("model", "union"):
-            ops.append(("slots", name, kind[1]))
-        elif kind[0] in ("model", "union"):
-            ops.append(("object", name, kind[0] == "union"))
-        else:
-            ops.append(("set", name, None))
-    _PLANS[cls] = plan = tuple(ops)
-    return plan
-
-
-# The same plans for merging the parsed JSON of a delta directly (the path
-# for ServerSentEvents: no typed delta is built unless someone reads one).
-# Each op also says how to check the value's JSON type, and for objects and
-# lists which class each member is, by its `type` tag.
+# --- Merge plans ------------------------------------------------------------
+#
+# One plan per delta class, generated from its fields: what each field does
+# when merged (append, set, object, slots), how its JSON type is checked (as
+# the converter checks it), and for objects and lists which class each member
+# is, by its `type` tag. Deltas are merged from their parsed JSON: no typed
+# delta is built unless someone reads one.
 _DictOp: TypeAlias = tuple[str, str, Any]
 _DICT_PLANS: dict[type, tuple[_DictOp, ...]] = {}
 _VALUE_CHECKS: dict[str, tuple[tuple[type, ...], str]] = {
@@ -350,85 +319,10 @@ def _dict_plan(cls: type) -> tuple[_DictOp, ...]:
 _DICT_KNOWN: dict[type, frozenset[str]] = {}
 for _model in vars(m).values():
     if isinstance(_model, type) and issubclass(_model, Model) and _model is not Model:
-        _plan(_model)
         _dict_plan(_model)
         _DICT_KNOWN[_model] = frozenset(
             f.name for f in attrs.fields(_model) if not f.name.startswith("_")
         )
-
-
-_SCALARS = frozenset({str, int, float, bool})
-_NO_NULLS: frozenset[str] = frozenset()
-
-
-def _wire(value: Any) -> Any:
-    """The wire form of a delta value, for storing or comparing."""
-    if value.__class__ in _SCALARS:
-        return value
-    if isinstance(value, (Model, m.UnknownObject)):
-        return to_dict(value)
-    if isinstance(value, tuple):
-        return [_wire(item) for item in value]
-    if isinstance(value, Mapping):
-        return copy_json(dict(value))
-    return value
-
-
-def _merge_object(delta: Any, node: dict[str, Any], path: _Path, tx: _Tx) -> None:
-    """Merge one typed delta object into its node (the hot path: kept flat)."""
-    cls = delta.__class__
-    if cls is m.UnknownObject:
-        _merge_raw(dict(delta.raw), node, path, tx)
-        return
-    undo = tx.undo
-    wire_info = delta._wire
-    nulls = wire_info.nulls if wire_info is not None else _NO_NULLS
-    for op, name, extra in _PLANS[cls]:
-        value = getattr(delta, name)
-        if value is None:
-            # null in a delta changes nothing -- but a key first seen as null
-            # is kept as null, as the whole object would send it.
-            if name in nulls and name not in node:
-                undo.append((node, name, _MISSING))
-                node[name] = None
-            continue
-        current = node.get(name, _MISSING)
-        if op == "append":
-            if current.__class__ is _Frags:
-                undo.append((current, None, len(current)))
-                current.append(value)
-            elif current is _MISSING or current is None:
-                undo.append((node, name, current))
-                node[name] = _Frags((value,))
-            elif current.__class__ is str:  # a whole object held the text so far
-                undo.append((node, name, current))
-                node[name] = _Frags((current, value))
-            else:
-                raise _Problem("type_conflict", (path, name), "text appended to a non-text value")
-        elif op == "set":
-            wire = _wire(value)
-            if current is _MISSING or current is None:
-                undo.append((node, name, current))
-                node[name] = wire
-            elif current != wire:
-                tx.conflict((path, name), "a set-once value was sent again, different")
-        elif op == "object":
-            if current is _MISSING or current is None:
-                undo.append((node, name, current))
-                current = node[name] = {}
-            elif current.__class__ is not dict:
-                raise _Problem("type_conflict", (path, name), "an object where a value was held")
-            elif extra:  # a union: the member may not change
-                new_type = value.type
-                held_type = current.get("type")
-                if new_type is not None and held_type is not None and new_type != held_type:
-                    raise _Problem("type_conflict", (path, name), "the object's type changed")
-            _merge_object(value, current, (path, name), tx)
-        else:  # slots
-            if current is _MISSING or current is None:
-                undo.append((node, name, current))
-                current = node[name] = _Slots()
-            _merge_entries(value, current, extra, (path, name), tx)
 
 
 class _BadShape(_Problem):
@@ -584,90 +478,9 @@ def _merge_raw(raw: Mapping[str, Any], node: dict[str, Any], path: _Path, tx: _T
             tx.conflict((path, key), "a value of an unknown object was sent again, different")
 
 
-def _entry_type(entry: Any) -> str | None:
-    value = entry.type
-    return value if value.__class__ is str else None
-
-
-def _merge_entries(
-    entries: tuple[Any, ...], slots: _Slots, item_kind: Any, path: _Path, tx: _Tx
-) -> list[tuple[int, bool, Any]]:
-    """Place index-keyed entries; return (index, is_new, typed entry) in index order."""
-    keyed: list[tuple[int, Any]] = []
-    for position, entry in enumerate(entries):
-        index = entry.raw.get("index") if entry.__class__ is m.UnknownObject else entry.index
-        if index.__class__ is not int or index < 0:
-            raise _Problem("bad_index", (path, position), "an entry without a valid index")
-        keyed.append((index, entry))
-    if len(keyed) > 1:
-        # Index order (stable: several entries for one index merge in list order).
-        keyed.sort(key=_first)
-    # The keys are distinct and >= 0, so the largest is at least len - 1:
-    # only an index past that bound needs the O(n) max() to be checked.
-    top = len(slots) - 1
-    if keyed and keyed[-1][0] > top + MAX_INDEX_GAP and slots:
-        top = max(slots)
-    placed: list[tuple[int, bool, Any]] = []
-    for index, entry in keyed:
-        if index > top + MAX_INDEX_GAP:
-            reason = f"index past the largest one ({top}) + {MAX_INDEX_GAP}"
-            raise _Problem("bad_index", (path, index), reason)
-        node: dict[str, Any] | None = slots.get(index)
-        entry_type = _entry_type(entry)
-        is_new = node is None
-        if node is None:
-            node = {"type": entry_type} if entry_type is not None else {}
-            tx.undo.append((slots, index, _MISSING))
-            slots[index] = node
-            if index > top:
-                top = index
-        else:
-            held_type = node.get("type")
-            if entry_type is not None and held_type is not None and entry_type != held_type:
-                raise _Problem("type_conflict", (path, index), "the entry's type changed")
-            if entry.__class__ is m.UnknownObject and entry_type is None and held_type is not None:
-                # A later delta may omit `type`: read it as the slot's type.
-                entry = _retype(entry, held_type, item_kind, (path, index))
-        _merge_object(entry, node, (path, index), tx)
-        placed.append((index, is_new, entry))
-    return placed
-
-
 def _first(pair: tuple[int, Any]) -> int:
     return pair[0]
 
-
-def _retype(entry: m.UnknownObject, held_type: str, item_kind: Any, where: _Path) -> Any:
-    raw = copy_json(entry.raw)  # thawed: the converter reads plain JSON
-    raw["type"] = held_type
-    try:
-        retyped = _union_hook(item_kind)(raw)
-    except _ShapeError as error:
-        path, reason = error.describe()
-        raise _Problem("parse", _path(where) + path, reason) from None
-    return retyped
-
-
-_UNION_HOOKS: dict[Any, Callable[[Any], Any]] = {}
-
-
-def _union_hook(item_kind: Any) -> Callable[[Any], Any]:
-    hook = _UNION_HOOKS.get(item_kind)
-    if hook is None:
-        members = item_kind[1] if item_kind[0] == "union" else frozenset({item_kind[1]})
-        annotation = members.__iter__().__next__() if len(members) == 1 else _union_of(members)
-        hook = _UNION_HOOKS[item_kind] = structurer(annotation)
-    return hook
-
-
-def _union_of(members: frozenset[Any]) -> Any:
-    union: Any = None
-    for member in members:
-        union = member if union is None else union | member
-    return union
-
-
-# --- Object states ------------------------------------------------------------
 
 _ITEM_KIND_TOOL_CALL = ("union", frozenset(typing.get_args(m.ToolCallDelta)))
 _ITEM_KIND_CONTENT = ("union", frozenset(typing.get_args(m.MessageContentDelta)))
@@ -966,6 +779,7 @@ class Accumulator:
         self._steps: dict[str, _State] = {}
         self._messages: dict[str, _State] = {}
         self._final_run_snapshot: m.Run | None = None
+        self._tx = _Tx(lenient=not strict)
 
     # -- public views --
 
@@ -1019,7 +833,13 @@ class Accumulator:
         if event.__class__ is ServerSentEvent:
             fast = _JSON_HANDLERS.get(event.event)
             if fast is not None:
-                return self._feed_json(fast, event, position)
+                return self._feed_json(
+                    fast, event.event, event.data, _Lazy(parse_event, event), position
+                )
+        elif isinstance(event, (m.ThreadRunStepDelta, m.ThreadMessageDelta)):
+            # A typed delta merges through its wire JSON: one merge engine.
+            json_handler = _JSON_HANDLERS[event.event]
+            return self._feed_json(json_handler, event.event, to_dict(event.data), event, position)
         if isinstance(event, ServerSentEvent):
             try:
                 event = parse_event(event, position=position)
@@ -1032,7 +852,7 @@ class Accumulator:
         handler = _HANDLERS.get(event.__class__)
         if handler is None:  # pragma: no cover - every event class has a handler
             return []
-        tx = _Tx(lenient=not self.strict)
+        tx = self._begin()
         try:
             changes: list[Change] = handler(self, event, position, tx)
         except _Problem as problem:
@@ -1047,26 +867,33 @@ class Accumulator:
             self._record(conflict.kind, name, object_id, conflict.path, conflict.reason)
         return changes
 
+    def _begin(self) -> _Tx:
+        """The transaction for the next event: one object, emptied, not one per event."""
+        tx = self._tx
+        tx.undo.clear()
+        tx.conflicts.clear()
+        tx.lenient = not self.strict
+        return tx
+
     def _feed_json(
-        self, handler: _JsonHandler, sse: ServerSentEvent, position: int
+        self, handler: _JsonHandler, name: str, data: Any, event: Any, position: int
     ) -> list[Change]:
         """The delta events, merged from their parsed JSON: no typed delta is built.
 
         The JSON types are checked during the merge, as the converter checks
         them; a wrong one rolls the event back and is a ParseError.
         """
-        name = sse.event
         try:
-            payload = loads(sse.data)
+            payload = loads(data) if data.__class__ is str else data
         except (ValueError, RecursionError) as exc:
             reason = f"not valid JSON ({_json_error_where(exc)})"
             if self.strict:
                 raise _parse_error(name, position, "data", reason) from None
             self._record("parse", name, None, "data", reason)
             return []
-        tx = _Tx(lenient=not self.strict)
+        tx = self._begin()
         try:
-            changes = handler(self, payload, sse, position, tx)
+            changes = handler(self, payload, event, position, tx)
         except _Problem as problem:
             tx.rollback()
             object_id = payload.get("id") if payload.__class__ is dict else None
@@ -1080,9 +907,7 @@ class Accumulator:
             self._record(conflict.kind, name, payload.get("id"), conflict.path, conflict.reason)
         return changes
 
-    def _on_step_delta_json(
-        self, payload: Any, sse: ServerSentEvent, position: int, tx: _Tx
-    ) -> list[Change]:
+    def _on_step_delta_json(self, payload: Any, event: Any, position: int, tx: _Tx) -> list[Change]:
         state, delta = self._delta_target(payload, self._steps, "step")
         placed: list[tuple[int, bool, Any]] = []
         details = delta.get("step_details")
@@ -1121,14 +946,13 @@ class Accumulator:
                 else:
                     _merge_dict(member, details, node, path, tx)
         state.version += 1
-        event = _Lazy(parse_event, sse)
         delta_value = _Lazy(_RUN_STEP_DELTA_HOOK, delta, m.RunStepDelta)
         changes = [_change("step.delta", state.id, None, delta_value, event, position, state)]
         changes += self._entry_changes(state, placed, "tool_call", event, position)
         return changes
 
     def _on_message_delta_json(
-        self, payload: Any, sse: ServerSentEvent, position: int, tx: _Tx
+        self, payload: Any, event: Any, position: int, tx: _Tx
     ) -> list[Change]:
         state, delta = self._delta_target(payload, self._messages, "message")
         role = delta.get("role")
@@ -1154,7 +978,6 @@ class Accumulator:
                     _merge_dict_entries(content, slots, _CONTENT_MEMBERS, _CONTENT_PATH, tx)
                 )
         state.version += 1
-        event = _Lazy(parse_event, sse)
         delta_value = _Lazy(_MESSAGE_DELTA_HOOK, delta, m.MessageDelta)
         changes = [_change("message.delta", state.id, None, delta_value, event, position, state)]
         changes += self._entry_changes(state, placed, "content", event, position)
@@ -1239,9 +1062,7 @@ class Accumulator:
         return changes
 
     def _duplicate(self, tx: _Tx, name: str) -> None:
-        problem = _Problem(
-            "duplicate_created", "data.id", f"{name} for an id already seen", fatal=False
-        )
+        problem = _Problem("duplicate_created", "data.id", f"{name} for an id already seen")
         if not tx.lenient:
             raise problem
         tx.conflicts.append(problem)
@@ -1374,41 +1195,6 @@ class Accumulator:
             state.open[index] = prefix
         return changes
 
-    def _on_step_delta(self, event: Any, position: int, tx: _Tx) -> list[Change]:
-        data: m.RunStepDeltaEvent = event.data
-        state = self._steps.get(data.id)
-        if state is None:
-            raise _Problem("unknown_id", "data.id", "a delta for a step never created")
-        details = data.delta.step_details if data.delta is not None else None
-        placed: list[tuple[int, bool, Any]] = []
-        if details is not None:
-            node = state.node.get("step_details")
-            if node.__class__ is not dict:
-                node = {}
-                tx.set(state.node, "step_details", node)
-            held_type = node.get("type")
-            new_type = details.type
-            if new_type is not None and held_type is not None and new_type != held_type:
-                raise _Problem(
-                    "type_conflict", "data.delta.step_details.type", "the step's type changed"
-                )
-            if isinstance(details, m.ToolCallDeltaObject):
-                if held_type is None:
-                    tx.set(node, "type", "tool_calls")
-                slots = node.get("tool_calls")
-                if slots.__class__ is not _Slots:
-                    slots = _Slots()
-                    tx.set(node, "tool_calls", slots)
-                placed = _merge_entries(
-                    details.tool_calls or (), slots, _ITEM_KIND_TOOL_CALL, _TOOL_CALLS_PATH, tx
-                )
-            else:
-                _merge_object(details, node, (("data", "delta"), "step_details"), tx)
-        state.version += 1
-        changes = [_change("step.delta", data.id, None, data.delta, event, position, state)]
-        changes += self._entry_changes(state, placed, "tool_call", event, position)
-        return changes
-
     def _entry_changes(
         self,
         state: _State,
@@ -1432,30 +1218,6 @@ class Accumulator:
             delta = _text_delta(entry) if entry_prefix == "text" else entry
             kind = _DELTA_KINDS[entry_prefix]
             changes.append(_change(kind, state.id, index, delta, event, position, state))
-        return changes
-
-    def _on_message_delta(self, event: Any, position: int, tx: _Tx) -> list[Change]:
-        data: m.MessageDeltaEvent = event.data
-        state = self._messages.get(data.id)
-        if state is None:
-            raise _Problem("unknown_id", "data.id", "a delta for a message never created")
-        delta = data.delta if data.delta is not None else m.MessageDelta()
-        if delta.role is not None:
-            held = state.node.get("role")
-            if held is None:
-                tx.set(state.node, "role", delta.role)
-            elif held != delta.role:
-                tx.conflict("data.delta.role", "the message's role changed")
-        placed: list[tuple[int, bool, Any]] = []
-        if delta.content:
-            slots = state.node.get("content")
-            if slots.__class__ is not _Slots:
-                slots = _Slots()
-                tx.set(state.node, "content", slots)
-            placed = _merge_entries(delta.content, slots, _ITEM_KIND_CONTENT, _CONTENT_PATH, tx)
-        state.version += 1
-        changes = [_change("message.delta", data.id, None, delta, event, position, state)]
-        changes += self._entry_changes(state, placed, "content", event, position)
         return changes
 
     def _on_error(self, event: Any, position: int, tx: _Tx) -> list[Change]:
@@ -1532,7 +1294,7 @@ _TOOL_CALL_MEMBERS = _members(_ITEM_KIND_TOOL_CALL)
 _CONTENT_MEMBERS = _members(_ITEM_KIND_CONTENT)
 _STEP_DETAILS_MEMBERS = _members(_kind(m.RunStepDeltaStepDetails))
 
-_JsonHandler: TypeAlias = Callable[[Accumulator, Any, ServerSentEvent, int, _Tx], list[Change]]
+_JsonHandler: TypeAlias = Callable[[Accumulator, Any, Any, int, _Tx], list[Change]]
 _JSON_HANDLERS: dict[str, _JsonHandler] = {
     "thread.run.step.delta": Accumulator._on_step_delta_json,
     "thread.message.delta": Accumulator._on_message_delta_json,
@@ -1541,8 +1303,6 @@ _JSON_HANDLERS: dict[str, _JsonHandler] = {
 
 _HANDLERS: dict[type, Callable[[Accumulator, Any, int, _Tx], list[Change]]] = {
     m.ThreadCreated: Accumulator._on_thread,
-    m.ThreadRunStepDelta: Accumulator._on_step_delta,
-    m.ThreadMessageDelta: Accumulator._on_message_delta,
     m.ErrorEvent: Accumulator._on_error,
     m.DoneEvent: Accumulator._on_done,
     m.UnknownEvent: Accumulator._on_unknown,
@@ -1550,6 +1310,6 @@ _HANDLERS: dict[type, Callable[[Accumulator, Any, int, _Tx], list[Change]]] = {
 # Every other event carries a whole object: a step or message (created,
 # in_progress, terminal) or a run.
 for _cls in m.EVENT_CLASSES.values():
-    if _cls not in _HANDLERS:
+    if _cls not in _HANDLERS and _cls not in (m.ThreadRunStepDelta, m.ThreadMessageDelta):
         _data = typing.get_type_hints(_cls)["data"]
         _HANDLERS[_cls] = Accumulator._on_run if _data is m.Run else Accumulator._on_whole
