@@ -49,6 +49,10 @@ import openai
 from openai.types.beta.threads.runs import CodeInterpreterToolCall, ToolCallsStepDetails
 
 from streamkit import Accumulator, SSEDecoder
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from streams import BlockSplitter
+
 from streamkit import models as sk
 
 TIMES = "\u00d7"  # multiplication sign, for ratios
@@ -433,39 +437,10 @@ def read_openai(client: openai.OpenAI) -> Final:
     return Final(steps, messages, run)
 
 
-class _BlockSplitter:
-    """Complete ``\\n\\n``-terminated blocks out of reads, linear in the input size.
-
-    Copied from ``bench_sse.py``: reads that cannot end a block are appended to a list, joined
-    once when a read ends the block (never ``tail + chunk`` re-split on every read).
-    """
-
-    __slots__ = ("_pending",)
-
-    def __init__(self) -> None:
-        self._pending: list[bytes] = []
-
-    def feed(self, chunk: bytes) -> list[bytes]:
-        pending = self._pending
-        if b"\n\n" not in chunk and not (
-            pending and chunk[:1] == b"\n" and pending[-1][-1:] == b"\n"
-        ):
-            if chunk:
-                pending.append(chunk)
-            return []
-        if pending:
-            pending.append(chunk)
-            chunk = b"".join(pending)
-        blocks = chunk.split(b"\n\n")
-        tail = blocks.pop()
-        self._pending = [tail] if tail else []
-        return blocks
-
-
 def read_floor(chunks: Chunks) -> Final:
     """Split events + ``json.loads`` of every payload (the floor+json of ``bench_sse.py``)."""
     loads = json.loads
-    splitter = _BlockSplitter()
+    splitter = BlockSplitter()
     feed = splitter.feed
     n = 0
     last: Any = None

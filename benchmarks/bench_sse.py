@@ -38,6 +38,7 @@ from openai._streaming import SSEDecoder as OpenAISSEDecoder
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from streams import (
+    BlockSplitter,
     assistants_stream,
     large_stream,
     split_reads,
@@ -153,35 +154,6 @@ def count_iter_text(chunks: Chunks) -> tuple[int, int]:
     return 0, size
 
 
-class _BlockSplitter:
-    """Complete ``\\n\\n``-terminated blocks out of reads, linear in the input size.
-
-    Reads that cannot end a block are appended to a list; the list is joined once, when a read
-    ends the block (never ``tail + chunk`` re-split on every read, which is quadratic).
-    """
-
-    __slots__ = ("_pending",)
-
-    def __init__(self) -> None:
-        self._pending: list[bytes] = []
-
-    def feed(self, chunk: bytes) -> list[bytes]:
-        pending = self._pending
-        if b"\n\n" not in chunk and not (
-            pending and chunk[:1] == b"\n" and pending[-1][-1:] == b"\n"
-        ):
-            if chunk:
-                pending.append(chunk)
-            return []
-        if pending:
-            pending.append(chunk)
-            chunk = b"".join(pending)
-        blocks = chunk.split(b"\n\n")
-        tail = blocks.pop()
-        self._pending = [tail] if tail else []
-        return blocks
-
-
 def _floor_parse(block: bytes) -> tuple[str | None, str] | None:
     """The ``event`` and ``data`` fields of one block; ``None`` if it has no data."""
     event: bytes | None = None
@@ -202,7 +174,7 @@ def _floor_parse(block: bytes) -> tuple[str | None, str] | None:
 
 def _make_floor(loads: Callable[[str], Any] | None) -> Callable[[Chunks], tuple[int, int]]:
     def count_floor(chunks: Chunks) -> tuple[int, int]:
-        splitter = _BlockSplitter()
+        splitter = BlockSplitter()
         feed = splitter.feed
         n = 0
         size = 0
@@ -233,7 +205,7 @@ def _make_floor(loads: Callable[[str], Any] | None) -> Callable[[Chunks], tuple[
 
 
 def pairs_floor(chunks: Chunks) -> Pairs:
-    splitter = _BlockSplitter()
+    splitter = BlockSplitter()
     out: Pairs = []
     for chunk in chunks:
         for block in splitter.feed(chunk):

@@ -23,6 +23,7 @@ __all__ = [
     "DEFAULT_SEED",
     "DEFAULT_TARGET_BYTES",
     "DONE_EVENT",
+    "BlockSplitter",
     "StreamStats",
     "assistants_stream",
     "large_stream",
@@ -353,3 +354,32 @@ def stream_stats(data: bytes) -> StreamStats:
         small_json_max=max(small_json, default=0),
         small_event_median=small_events[len(small_events) // 2] if small_events else 0,
     )
+
+
+class BlockSplitter:
+    """Complete ``\\n\\n``-terminated blocks out of reads, linear in the input size.
+
+    Reads that cannot end a block are appended to a list; the list is joined once, when a read
+    ends the block (never ``tail + chunk`` re-split on every read, which is quadratic).
+    """
+
+    __slots__ = ("_pending",)
+
+    def __init__(self) -> None:
+        self._pending: list[bytes] = []
+
+    def feed(self, chunk: bytes) -> list[bytes]:
+        pending = self._pending
+        if b"\n\n" not in chunk and not (
+            pending and chunk[:1] == b"\n" and pending[-1][-1:] == b"\n"
+        ):
+            if chunk:
+                pending.append(chunk)
+            return []
+        if pending:
+            pending.append(chunk)
+            chunk = b"".join(pending)
+        blocks = chunk.split(b"\n\n")
+        tail = blocks.pop()
+        self._pending = [tail] if tail else []
+        return blocks
