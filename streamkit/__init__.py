@@ -18,6 +18,15 @@ from .errors import (
     StreamError,
     StreamkitError,
 )
+from .handlers import (
+    AsyncEventHandler,
+    EventHandler,
+    Handlers,
+    aconsume,
+    atext_deltas,
+    consume,
+    text_deltas,
+)
 from .replay import replay
 from .sse import DEFAULT_MAX_EVENT_SIZE, ServerSentEvent, SSEDecoder
 
@@ -29,10 +38,13 @@ __all__ = [
     "AccumulateError",
     "Accumulator",
     "Anomaly",
+    "AsyncEventHandler",
     "Change",
     "ChangeKind",
     "DecodeError",
+    "EventHandler",
     "EventTooLargeError",
+    "Handlers",
     "ParseError",
     "ResponseError",
     "SSEDecoder",
@@ -40,8 +52,12 @@ __all__ = [
     "StreamError",
     "StreamkitError",
     "__version__",
+    "aconsume",
+    "atext_deltas",
+    "consume",
     "converter",
     "parse_event",
     "replay",
+    "text_deltas",
     "to_dict",
 ]

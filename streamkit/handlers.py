@@ -1,0 +1,592 @@
+"""Event callbacks: ``EventHandler``, ``AsyncEventHandler`` and ``Handlers``, driven by Changes.
+
+A drop-in for openai-python's ``AssistantEventHandler`` -- the same method
+names and arguments -- that is correct where it is not: callbacks are derived
+only from the accumulator's :class:`~streamkit.Change` list, so every tool
+call, message, content block and step gets exactly one ``created`` and one
+``done``, in stream order, also for interleaved parallel calls, steps that
+reuse index 0, runs that end before their steps, and the continuation after
+``submit_tool_outputs``; ``on_tool_call_done`` gets the complete call.
+
+One dispatch table (:data:`_ROUTES`) maps each change kind to the callbacks it
+fires and how their arguments are taken from the change; the subclass form
+and the decorator form both go through it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from typing import Any
+
+from . import models as m
+from .accumulate import Accumulator, Change
+from .errors import StreamError, StreamkitError
+
+__all__ = [
+    "CALLBACKS",
+    "AsyncEventHandler",
+    "EventHandler",
+    "Handlers",
+    "aconsume",
+    "atext_deltas",
+    "consume",
+    "text_deltas",
+]
+
+
+# --- What each change fires -----------------------------------------------------
+#
+# A route yields (callback name, arguments) pairs for one change. Most changes
+# fire one callback with the snapshot, or the delta and the snapshot.
+
+
+def _snapshot(name: str) -> Callable[[Change], Iterator[tuple[str, tuple[Any, ...]]]]:
+    def route(change: Change) -> Iterator[tuple[str, tuple[Any, ...]]]:
+        yield name, (change.snapshot,)
+
+    return route
+
+
+def _delta_and_snapshot(name: str) -> Callable[[Change], Iterator[tuple[str, tuple[Any, ...]]]]:
+    def route(change: Change) -> Iterator[tuple[str, tuple[Any, ...]]]:
+        yield name, (change.delta, change.snapshot)
+
+    return route
+
+
+def _run_created(change: Change) -> Iterator[tuple[str, tuple[Any, ...]]]:
+    run = change.snapshot
+    yield "on_run_created", (run,)
+    # A run first seen through a later event gets its status from that
+    # event's own change; thread.run.created has no other.
+    if change.event.event == "thread.run.created":
+        yield "on_run_status", (run,)
+
+
+def _run_done(change: Change) -> Iterator[tuple[str, tuple[Any, ...]]]:
+    run: m.Run = change.snapshot
+    yield "on_run_status", (run,)
+    action = run.required_action
+    if run.status == "requires_action" and action is not None:
+        yield "on_requires_action", (run, action.submit_tool_outputs.tool_calls)
+    yield "on_run_done", (run,)
+
+
+def _tool_call(
+    name: str, *, with_delta: bool
+) -> Callable[[Change], Iterator[tuple[str, tuple[Any, ...]]]]:
+    """A tool call change, then the code-interpreter conveniences for what its delta carried."""
+
+    def route(change: Change) -> Iterator[tuple[str, tuple[Any, ...]]]:
+        snapshot = change.snapshot
+        yield name, ((change.delta, snapshot) if with_delta else (snapshot,))
+        delta = change.delta
+        if isinstance(delta, m.CodeInterpreterToolCallDelta) and delta.code_interpreter:
+            interpreter = delta.code_interpreter
+            if interpreter.input:
+                yield "on_code_input_delta", (interpreter.input, snapshot)
+            for output in interpreter.outputs or ():
+                if isinstance(output, m.CodeInterpreterLogs) and output.logs:
+                    yield "on_code_logs", (output.logs, snapshot)
+                elif isinstance(output, m.CodeInterpreterOutputImageDelta):
+                    file_id = output.image.file_id if output.image else None
+                    if file_id:
+                        yield "on_code_image", (file_id, snapshot)
+
+    return route
+
+
+def _text_created(change: Change) -> Iterator[tuple[str, tuple[Any, ...]]]:
+    text = change.snapshot
+    yield "on_text_created", (text,)
+    # As openai-python: the first fragment is a delta too.
+    if change.delta is not None:
+        yield "on_text_delta", (change.delta, text)
+
+
+def _nothing(change: Change) -> Iterator[tuple[str, tuple[Any, ...]]]:
+    return iter(())
+
+
+def _error(change: Change) -> Iterator[tuple[str, tuple[Any, ...]]]:
+    yield "on_error", (change.snapshot,)
+
+
+def _unknown(change: Change) -> Iterator[tuple[str, tuple[Any, ...]]]:
+    yield "on_unknown_event", (change.event,)
+
+
+_Route = Callable[[Change], Iterator[tuple[str, tuple[Any, ...]]]]
+_ROUTES: dict[str, _Route] = {
+    "thread.created": _nothing,
+    "run.created": _run_created,
+    "run.updated": _snapshot("on_run_status"),
+    "run.done": _run_done,
+    "step.created": _snapshot("on_run_step_created"),
+    "step.updated": _nothing,
+    "step.delta": _delta_and_snapshot("on_run_step_delta"),
+    "step.done": _snapshot("on_run_step_done"),
+    "tool_call.created": _tool_call("on_tool_call_created", with_delta=False),
+    "tool_call.delta": _tool_call("on_tool_call_delta", with_delta=True),
+    "tool_call.done": _snapshot("on_tool_call_done"),
+    "message.created": _snapshot("on_message_created"),
+    "message.updated": _nothing,
+    "message.delta": _delta_and_snapshot("on_message_delta"),
+    "message.done": _snapshot("on_message_done"),
+    "text.created": _text_created,
+    "text.delta": _delta_and_snapshot("on_text_delta"),
+    "text.done": _snapshot("on_text_done"),
+    "image_file.created": _nothing,
+    "image_file.done": _snapshot("on_image_file_done"),
+    # Refusals, image URLs and unknown blocks have no callbacks of their own
+    # in openai-python's API; on_message_delta and on_message_done carry them.
+    "refusal.created": _nothing,
+    "refusal.delta": _nothing,
+    "refusal.done": _nothing,
+    "image_url.created": _nothing,
+    "image_url.done": _nothing,
+    "content.created": _nothing,
+    "content.delta": _nothing,
+    "content.done": _nothing,
+    "error": _error,
+    "unknown": _unknown,
+    "end": _nothing,
+}
+
+#: Every callback name a handler may define (and ``Handlers.on`` accepts).
+CALLBACKS: frozenset[str] = frozenset(
+    {
+        "on_event",
+        "on_end",
+        "on_exception",
+        "on_timeout",
+        "on_run_created",
+        "on_run_status",
+        "on_requires_action",
+        "on_run_done",
+        "on_run_step_created",
+        "on_run_step_delta",
+        "on_run_step_done",
+        "on_tool_call_created",
+        "on_tool_call_delta",
+        "on_tool_call_done",
+        "on_code_input_delta",
+        "on_code_logs",
+        "on_code_image",
+        "on_message_created",
+        "on_message_delta",
+        "on_message_done",
+        "on_text_created",
+        "on_text_delta",
+        "on_text_done",
+        "on_image_file_done",
+        "on_error",
+        "on_unknown_event",
+    }
+)
+
+
+def _calls(changes: list[Change]) -> Iterator[tuple[str, tuple[Any, ...]]]:
+    for change in changes:
+        yield from _ROUTES[change.kind](change)
+
+
+# --- The handler classes ---------------------------------------------------------
+
+_ToolCalls = tuple[m.RequiredActionFunctionToolCall, ...]
+
+
+class EventHandler:
+    """Override the callbacks you need; each default does nothing.
+
+    The same names and arguments as openai-python's ``AssistantEventHandler``,
+    plus run-level callbacks, code-interpreter conveniences, ``on_error`` and
+    ``on_unknown_event``. Run it with :func:`consume` (or the client's
+    streaming methods)::
+
+        class Printer(streamkit.EventHandler):
+            def on_code_input_delta(self, text, snapshot):
+                print(text, end="", flush=True)
+
+        streamkit.consume("run.sse", Printer())
+
+    Attributes:
+        accumulator: the accumulator behind the callbacks, set when a stream
+            starts; readable after an exception too.
+    """
+
+    accumulator: Accumulator | None = None
+
+    def _call(self, name: str, arguments: tuple[Any, ...]) -> None:
+        getattr(self, name)(*arguments)
+
+    def _wants_events(self) -> bool:
+        return type(self).on_event is not EventHandler.on_event
+
+    # -- the stream --
+    def on_event(self, event: m.StreamEvent) -> None:
+        """Every typed event, before the callbacks it causes."""
+
+    def on_end(self) -> None:
+        """The stream ended; always called last, also after an exception."""
+
+    def on_exception(self, exception: BaseException) -> None:
+        """The stream or a callback raised ``exception``; it propagates after on_end."""
+
+    def on_timeout(self) -> None:
+        """The request timed out (called by the client)."""
+
+    # -- runs --
+    def on_run_created(self, run: m.Run) -> None:
+        """A run was seen for the first time."""
+
+    def on_run_status(self, run: m.Run) -> None:
+        """A run event: the run as it now is (queued, in_progress, ..., terminal)."""
+
+    def on_requires_action(
+        self, run: m.Run, tool_calls: tuple[m.RequiredActionFunctionToolCall, ...]
+    ) -> None:
+        """The run needs tool outputs for ``tool_calls``; the stream ends after it."""
+
+    def on_run_done(self, run: m.Run) -> None:
+        """A terminal run event: requires_action, completed, incomplete, failed, cancelled..."""
+
+    # -- run steps --
+    def on_run_step_created(self, run_step: m.RunStep) -> None:
+        """A run step was created (or first seen, in a continuation stream)."""
+
+    def on_run_step_delta(self, delta: m.RunStepDelta, snapshot: m.RunStep) -> None:
+        """Part of a run step streamed; ``snapshot`` is the step so far."""
+
+    def on_run_step_done(self, run_step: m.RunStep) -> None:
+        """A run step ended (or its run did); once per step."""
+
+    # -- tool calls --
+    def on_tool_call_created(self, tool_call: m.ToolCall) -> None:
+        """A tool call appeared, its first delta already applied (no on_tool_call_delta for it)."""
+
+    def on_tool_call_delta(self, delta: m.ToolCallDelta, snapshot: m.ToolCall) -> None:
+        """Part of a tool call streamed; ``snapshot`` is the call so far."""
+
+    def on_tool_call_done(self, tool_call: m.ToolCall) -> None:
+        """A tool call is complete -- file-search results and function output included."""
+
+    def on_code_input_delta(self, text: str, snapshot: m.ToolCall) -> None:
+        """A fragment of code-interpreter input (every one, the first included)."""
+
+    def on_code_logs(self, text: str, snapshot: m.ToolCall) -> None:
+        """A fragment of code-interpreter logs output."""
+
+    def on_code_image(self, file_id: str, snapshot: m.ToolCall) -> None:
+        """A code-interpreter image output arrived."""
+
+    # -- messages --
+    def on_message_created(self, message: m.Message) -> None:
+        """A message was created."""
+
+    def on_message_delta(self, delta: m.MessageDelta, snapshot: m.Message) -> None:
+        """Part of a message streamed; ``snapshot`` is the message so far."""
+
+    def on_message_done(self, message: m.Message) -> None:
+        """A message is complete (or incomplete) -- the server's final object."""
+
+    def on_text_created(self, text: m.Text) -> None:
+        """A text block appeared, its first fragment applied (on_text_delta follows for it)."""
+
+    def on_text_delta(self, delta: m.TextDelta, snapshot: m.Text) -> None:
+        """A fragment of text (every one, the first included); ``snapshot`` is the text so far."""
+
+    def on_text_done(self, text: m.Text) -> None:
+        """A text block is complete."""
+
+    def on_image_file_done(self, image_file: m.ImageFile) -> None:
+        """An image-file block arrived (images arrive whole)."""
+
+    # -- problems --
+    def on_error(self, error: m.ErrorObject) -> None:
+        """The server sent an ``error`` event (either payload shape)."""
+
+    def on_unknown_event(self, event: m.UnknownEvent) -> None:
+        """An event name this version does not know, with its payload."""
+
+
+class AsyncEventHandler:
+    """:class:`EventHandler` with every callback ``async def``; run it with :func:`aconsume`."""
+
+    accumulator: Accumulator | None = None
+
+    async def _call(self, name: str, arguments: tuple[Any, ...]) -> None:
+        await getattr(self, name)(*arguments)
+
+    def _wants_events(self) -> bool:
+        return type(self).on_event is not AsyncEventHandler.on_event
+
+    async def on_event(self, event: m.StreamEvent) -> None:
+        """Every typed event, before the callbacks it causes."""
+
+    async def on_end(self) -> None:
+        """The stream ended; always called last, also after an exception."""
+
+    async def on_exception(self, exception: BaseException) -> None:
+        """The stream or a callback raised ``exception``; it propagates after on_end."""
+
+    async def on_timeout(self) -> None:
+        """The request timed out (called by the client)."""
+
+    async def on_run_created(self, run: m.Run) -> None:
+        """A run was seen for the first time."""
+
+    async def on_run_status(self, run: m.Run) -> None:
+        """A run event: the run as it now is."""
+
+    async def on_requires_action(
+        self, run: m.Run, tool_calls: tuple[m.RequiredActionFunctionToolCall, ...]
+    ) -> None:
+        """The run needs tool outputs for ``tool_calls``."""
+
+    async def on_run_done(self, run: m.Run) -> None:
+        """A terminal run event."""
+
+    async def on_run_step_created(self, run_step: m.RunStep) -> None:
+        """A run step was created (or first seen)."""
+
+    async def on_run_step_delta(self, delta: m.RunStepDelta, snapshot: m.RunStep) -> None:
+        """Part of a run step streamed."""
+
+    async def on_run_step_done(self, run_step: m.RunStep) -> None:
+        """A run step ended (or its run did)."""
+
+    async def on_tool_call_created(self, tool_call: m.ToolCall) -> None:
+        """A tool call appeared, its first delta already applied."""
+
+    async def on_tool_call_delta(self, delta: m.ToolCallDelta, snapshot: m.ToolCall) -> None:
+        """Part of a tool call streamed."""
+
+    async def on_tool_call_done(self, tool_call: m.ToolCall) -> None:
+        """A tool call is complete."""
+
+    async def on_code_input_delta(self, text: str, snapshot: m.ToolCall) -> None:
+        """A fragment of code-interpreter input."""
+
+    async def on_code_logs(self, text: str, snapshot: m.ToolCall) -> None:
+        """A fragment of code-interpreter logs output."""
+
+    async def on_code_image(self, file_id: str, snapshot: m.ToolCall) -> None:
+        """A code-interpreter image output arrived."""
+
+    async def on_message_created(self, message: m.Message) -> None:
+        """A message was created."""
+
+    async def on_message_delta(self, delta: m.MessageDelta, snapshot: m.Message) -> None:
+        """Part of a message streamed."""
+
+    async def on_message_done(self, message: m.Message) -> None:
+        """A message is complete (or incomplete)."""
+
+    async def on_text_created(self, text: m.Text) -> None:
+        """A text block appeared."""
+
+    async def on_text_delta(self, delta: m.TextDelta, snapshot: m.Text) -> None:
+        """A fragment of text."""
+
+    async def on_text_done(self, text: m.Text) -> None:
+        """A text block is complete."""
+
+    async def on_image_file_done(self, image_file: m.ImageFile) -> None:
+        """An image-file block arrived."""
+
+    async def on_error(self, error: m.ErrorObject) -> None:
+        """The server sent an ``error`` event."""
+
+    async def on_unknown_event(self, event: m.UnknownEvent) -> None:
+        """An event name this version does not know."""
+
+
+class Handlers(EventHandler):
+    """Callbacks as decorated functions, for those who prefer them to a subclass::
+
+        handlers = streamkit.Handlers()
+
+        @handlers.on("tool_call.delta")
+        def show(delta, snapshot):
+            ...
+
+        streamkit.consume(source, handlers)
+
+    Names are the callback names, with or without ``on_`` and with ``.`` for
+    ``_`` (``"tool_call.delta"``, ``"on_tool_call_delta"``). Several functions
+    may share a name; they run in the order they were registered. The same
+    dispatch as :class:`EventHandler` decides what fires when.
+    """
+
+    def __init__(self) -> None:
+        self._registered: dict[str, list[Callable[..., Any]]] = {}
+
+    def on(self, name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+        """Register the decorated function for the callback ``name``.
+
+        Raises:
+            ValueError: ``name`` is not a callback (see :data:`CALLBACKS`).
+        """
+        key = name.replace(".", "_")
+        key = key if key.startswith("on_") else f"on_{key}"
+        if key not in CALLBACKS:
+            msg = f"no callback named {name!r}; choose one of: {', '.join(sorted(CALLBACKS))}"
+            raise ValueError(msg)
+
+        def register(function: Callable[..., Any]) -> Callable[..., Any]:
+            self._registered.setdefault(key, []).append(function)
+            return function
+
+        return register
+
+    def _call(self, name: str, arguments: tuple[Any, ...]) -> None:
+        for function in self._registered.get(name, ()):
+            function(*arguments)
+
+    def _wants_events(self) -> bool:
+        return "on_event" in self._registered
+
+
+# --- Running a stream through a handler ------------------------------------------
+
+
+def consume(source: Any, handler: EventHandler, *, strict: bool = True) -> Accumulator:
+    """Run a byte source through decoder, parser and accumulator, calling ``handler``.
+
+    Args:
+        source: bytes, a path (plain or gzip), a binary file, an iterable of
+            bytes, or an httpx response (see :func:`streamkit.io.iter_sse`).
+        handler: an :class:`EventHandler` (or :class:`Handlers`).
+        strict: passed to the :class:`~streamkit.Accumulator`.
+
+    Returns:
+        The accumulator, with the final snapshots. Reading stops at ``done``.
+
+    Raises:
+        Whatever the stream or a callback raised, after ``on_exception`` and
+        ``on_end``; ``handler.accumulator`` (and a streamkit error's
+        ``accumulator``) hold everything received before it.
+    """
+    from .io import iter_sse  # the HTTP edge: imported only when a stream is consumed
+
+    accumulator = Accumulator(strict=strict)
+    handler.accumulator = accumulator
+    wants_events = handler._wants_events()
+    call = handler._call
+    try:
+        for sse in iter_sse(source, dispatch_at_close=_is_log(source)):
+            try:
+                changes = accumulator.feed(sse)
+            except StreamError as error:
+                call("on_error", (error.error,))
+                raise
+            if wants_events and changes:
+                call("on_event", (changes[0].event,))
+            for name, arguments in _calls(changes):
+                call(name, arguments)
+            if accumulator.done:
+                break
+    except BaseException as exception:
+        if isinstance(exception, StreamkitError):
+            exception.accumulator = accumulator
+        try:
+            handler.on_exception(exception)
+        finally:
+            handler.on_end()
+        raise
+    handler.on_end()
+    return accumulator
+
+
+async def aconsume(source: Any, handler: AsyncEventHandler, *, strict: bool = True) -> Accumulator:
+    """The async twin of :func:`consume`, for an :class:`AsyncEventHandler`.
+
+    ``source`` may also be an async iterable of bytes or the response of an
+    ``httpx.AsyncClient``.
+    """
+    from .io import aiter_sse
+
+    accumulator = Accumulator(strict=strict)
+    handler.accumulator = accumulator
+    wants_events = handler._wants_events()
+    events = aiter_sse(source, dispatch_at_close=_is_log(source))
+    try:
+        async for sse in events:
+            try:
+                changes = accumulator.feed(sse)
+            except StreamError as error:
+                await handler._call("on_error", (error.error,))
+                raise
+            if wants_events and changes:
+                await handler._call("on_event", (changes[0].event,))
+            for name, arguments in _calls(changes):
+                await handler._call(name, arguments)
+            if accumulator.done:
+                break
+    except BaseException as exception:
+        if isinstance(exception, StreamkitError):
+            exception.accumulator = accumulator
+        try:
+            await handler.on_exception(exception)
+        finally:
+            await handler.on_end()
+        raise
+    finally:
+        await _aclose(events)
+    await handler.on_end()
+    return accumulator
+
+
+def _is_log(source: Any) -> bool:
+    """Whether a source is a recording (which may lack its last blank line), not a live response.
+
+    A live HTTP response cut inside an event is cut off; a log file that ends
+    without the final blank line still holds a whole last event.
+    """
+    return not type(source).__module__.startswith("httpx")
+
+
+async def _aclose(iterator: AsyncIterator[Any]) -> None:
+    close: Callable[[], Awaitable[None]] | None = getattr(iterator, "aclose", None)
+    if close is not None:
+        await close()
+
+
+def text_deltas(source: Any, *, strict: bool = True) -> Iterator[str]:
+    """Yield the text fragments of a stream as they arrive (every text block, in order).
+
+    Args:
+        source: any source :func:`consume` takes.
+        strict: passed to the accumulator.
+    """
+    from .io import iter_sse
+
+    accumulator = Accumulator(strict=strict)
+    for sse in iter_sse(source, dispatch_at_close=_is_log(source)):
+        for change in accumulator.feed(sse):
+            if change.kind in ("text.created", "text.delta"):
+                delta = change.delta
+                if delta is not None and delta.value:
+                    yield delta.value
+        if accumulator.done:
+            return
+
+
+async def atext_deltas(source: Any, *, strict: bool = True) -> AsyncIterator[str]:
+    """The async twin of :func:`text_deltas`."""
+    from .io import aiter_sse
+
+    accumulator = Accumulator(strict=strict)
+    events = aiter_sse(source, dispatch_at_close=_is_log(source))
+    try:
+        async for sse in events:
+            for change in accumulator.feed(sse):
+                if change.kind in ("text.created", "text.delta"):
+                    delta = change.delta
+                    if delta is not None and delta.value:
+                        yield delta.value
+            if accumulator.done:
+                return
+    finally:
+        await _aclose(events)
