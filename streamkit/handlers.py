@@ -20,7 +20,9 @@ from typing import Any
 
 from . import models as m
 from .accumulate import Accumulator, Change
-from .errors import StreamError, StreamkitError
+from .convert import parse_event
+from .errors import ParseError, StreamError, StreamkitError
+from .sse import ServerSentEvent
 
 __all__ = [
     "CALLBACKS",
@@ -479,10 +481,14 @@ def consume(source: Any, handler: EventHandler, *, strict: bool = True) -> Accum
             try:
                 changes = accumulator.feed(sse)
             except StreamError as error:
+                if wants_events:
+                    call("on_event", (_typed(sse),))
                 call("on_error", (error.error,))
                 raise
-            if wants_events and changes:
-                call("on_event", (changes[0].event,))
+            if wants_events:
+                event = changes[0].event if changes else _typed(sse)
+                if event is not None:
+                    call("on_event", (event,))
             for name, arguments in _calls(changes):
                 call(name, arguments)
             if accumulator.done:
@@ -491,11 +497,11 @@ def consume(source: Any, handler: EventHandler, *, strict: bool = True) -> Accum
         if isinstance(exception, StreamkitError):
             exception.accumulator = accumulator
         try:
-            handler.on_exception(exception)
+            call("on_exception", (exception,))
         finally:
-            handler.on_end()
+            call("on_end", ())
         raise
-    handler.on_end()
+    call("on_end", ())
     return accumulator
 
 
@@ -516,10 +522,14 @@ async def aconsume(source: Any, handler: AsyncEventHandler, *, strict: bool = Tr
             try:
                 changes = accumulator.feed(sse)
             except StreamError as error:
+                if wants_events:
+                    await handler._call("on_event", (_typed(sse),))
                 await handler._call("on_error", (error.error,))
                 raise
-            if wants_events and changes:
-                await handler._call("on_event", (changes[0].event,))
+            if wants_events:
+                event = changes[0].event if changes else _typed(sse)
+                if event is not None:
+                    await handler._call("on_event", (event,))
             for name, arguments in _calls(changes):
                 await handler._call(name, arguments)
             if accumulator.done:
@@ -528,14 +538,22 @@ async def aconsume(source: Any, handler: AsyncEventHandler, *, strict: bool = Tr
         if isinstance(exception, StreamkitError):
             exception.accumulator = accumulator
         try:
-            await handler.on_exception(exception)
+            await handler._call("on_exception", (exception,))
         finally:
-            await handler.on_end()
+            await handler._call("on_end", ())
         raise
     finally:
         await _aclose(events)
-    await handler.on_end()
+    await handler._call("on_end", ())
     return accumulator
+
+
+def _typed(sse: ServerSentEvent) -> m.StreamEvent | None:
+    """The typed event, for on_event, of an event that caused no change (None if malformed)."""
+    try:
+        return parse_event(sse)
+    except ParseError:
+        return None
 
 
 def _is_log(source: Any) -> bool:
