@@ -6,6 +6,8 @@ and Messages come out. This module only re-exports the public names.
 
 from __future__ import annotations
 
+import typing as _typing
+
 from . import recordings as recordings  # the bundled recordings, as a submodule
 from .accumulate import MAX_INDEX_GAP, Accumulator, Anomaly, Change, ChangeKind
 from .convert import converter, parse_event, to_dict
@@ -17,6 +19,7 @@ from .errors import (
     ResponseError,
     StreamError,
     StreamkitError,
+    TransportError,
 )
 from .handlers import (
     AsyncEventHandler,
@@ -32,6 +35,26 @@ from .sse import DEFAULT_MAX_EVENT_SIZE, ServerSentEvent, SSEDecoder
 
 __version__ = "0.1.0"
 
+if _typing.TYPE_CHECKING:
+    from .client import Client, Page, RunStream
+
+# The client needs httpx; it is imported on first use, so `import streamkit`
+# (the decoder, models, accumulator) stays light.
+_LAZY = {"Client": "client", "Page": "client", "RunStream": "client"}
+
+
+def __getattr__(name: str) -> _typing.Any:
+    module = _LAZY.get(name)
+    if module is None:
+        msg = f"module 'streamkit' has no attribute {name!r}"
+        raise AttributeError(msg)
+    from importlib import import_module
+
+    value = getattr(import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
 __all__ = [
     "DEFAULT_MAX_EVENT_SIZE",
     "MAX_INDEX_GAP",
@@ -41,16 +64,20 @@ __all__ = [
     "AsyncEventHandler",
     "Change",
     "ChangeKind",
+    "Client",
     "DecodeError",
     "EventHandler",
     "EventTooLargeError",
     "Handlers",
+    "Page",
     "ParseError",
     "ResponseError",
+    "RunStream",
     "SSEDecoder",
     "ServerSentEvent",
     "StreamError",
     "StreamkitError",
+    "TransportError",
     "__version__",
     "aconsume",
     "atext_deltas",

@@ -7,7 +7,8 @@ StreamkitError                  base of everything streamkit raises on bad input
 ├── ParseError                  an event's payload is not JSON, or not of the schema's shape
 ├── AccumulateError             an event cannot be applied to the snapshots (bad index, ...)
 ├── StreamError                 the server sent an ``error`` event
-└── ResponseError               an HTTP response is not an event stream (status, content type)
+├── TransportError              the request could not be sent or the connection broke
+└── ResponseError               an HTTP error status, or a response that is not an event stream
 ```
 
 Messages say *what* went wrong and *where* (byte offset, event number, status,
@@ -35,6 +36,7 @@ __all__ = [
     "ResponseError",
     "StreamError",
     "StreamkitError",
+    "TransportError",
 ]
 
 
@@ -156,6 +158,14 @@ class StreamError(StreamkitError):
         super().__init__(message)
         self.error = error
         self.position = position
+
+
+class TransportError(StreamkitError):
+    """A request could not be sent, or its connection broke (after any retries).
+
+    The message names the method and the URL without its query string; the
+    httpx error is the ``__cause__``.
+    """
 
 
 class ResponseError(StreamkitError):

@@ -219,8 +219,8 @@ class EventHandler:
 
     accumulator: Accumulator | None = None
 
-    def _call(self, name: str, arguments: tuple[Any, ...]) -> None:
-        getattr(self, name)(*arguments)
+    def _call(self, name: str, arguments: tuple[Any, ...]) -> Any:
+        return getattr(self, name)(*arguments)
 
     def _wants_events(self) -> bool:
         return type(self).on_event is not EventHandler.on_event
@@ -442,9 +442,13 @@ class Handlers(EventHandler):
 
         return register
 
-    def _call(self, name: str, arguments: tuple[Any, ...]) -> None:
+    def _call(self, name: str, arguments: tuple[Any, ...]) -> Any:
+        result = None
         for function in self._registered.get(name, ()):
-            function(*arguments)
+            value = function(*arguments)
+            if value is not None:
+                result = value  # e.g. tool outputs from on_requires_action
+        return result
 
     def _wants_events(self) -> bool:
         return "on_event" in self._registered
