@@ -24,6 +24,7 @@ import json
 import os
 import random
 import time
+import typing
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from typing import Any, Generic, TypeVar
@@ -36,6 +37,7 @@ from .convert import structurer
 from .errors import StreamError, StreamkitError, TransportError
 from .handlers import EventHandler, _calls
 from .io import _error_from_body, check_response
+from .models.events import EVENT_CLASSES
 from .sources import decode
 from .sse import SSEDecoder
 
@@ -246,6 +248,23 @@ def _backoff(attempt: int, retry_after: str | None) -> float:
 
 
 _RUN: Callable[[Any], m.Run] = structurer(m.Run)
+_MESSAGE: Callable[[Any], m.Message] = structurer(m.Message)
+# Run statuses after which polling stops: terminal, or waiting for tool outputs.
+_SETTLED = frozenset(
+    {"requires_action", "completed", "incomplete", "failed", "cancelled", "expired"}
+)
+_STEP_EVENTS = {
+    "in_progress": "thread.run.step.in_progress",
+    "completed": "thread.run.step.completed",
+    "failed": "thread.run.step.failed",
+    "cancelled": "thread.run.step.cancelled",
+    "expired": "thread.run.step.expired",
+}
+_MESSAGE_EVENTS = {
+    "in_progress": "thread.message.in_progress",
+    "completed": "thread.message.completed",
+    "incomplete": "thread.message.incomplete",
+}
 _STEP: Callable[[Any], m.RunStep] = structurer(m.RunStep)
 
 
@@ -281,6 +300,7 @@ class _Runs:
         handler: EventHandler | None = None,
         tools: Mapping[str, ToolFunction] | None = None,
         tool_errors: str = "submit",
+        recover: bool = True,
         **params: Any,
     ) -> RunStream:
         """Create a run and stream it: a :class:`RunStream` (use it as a context manager).
@@ -294,6 +314,10 @@ class _Runs:
                 submitted, in the same stream.
             tool_errors: ``"submit"`` (a function that raises submits
                 ``"error: <type>: <message>"`` as its output) or ``"raise"``.
+            recover: if the stream breaks mid-run (connection reset,
+                truncated body, no ``done``), read the run, its steps and
+                messages back and poll until the run settles, into the same
+                snapshots. On by default.
             **params: any other parameter of the Runs reference (model,
                 instructions, tools, metadata, temperature ...).
         """
@@ -306,6 +330,7 @@ class _Runs:
             handler=handler,
             tools=tools,
             tool_errors=tool_errors,
+            recover=recover,
         )
 
     def retrieve(self, thread_id: str, run_id: str) -> m.Run:
@@ -475,6 +500,8 @@ class RunStream:
         handler: EventHandler | None = None,
         tools: Mapping[str, ToolFunction] | None = None,
         tool_errors: str = "submit",
+        recover: bool = True,
+        poll_interval: float = 1.0,
     ) -> None:
         if tool_errors not in ("submit", "raise"):
             msg = f"tool_errors must be 'submit' or 'raise', not {tool_errors!r}"
@@ -485,6 +512,8 @@ class RunStream:
         self._handler = handler
         self._tools = dict(tools or {})
         self._tool_errors = tool_errors
+        self._recover = recover
+        self._poll_interval = poll_interval
         self._closed = False
         self._current: AbstractContextManager[httpx.Response] | None = None
         self._events: Iterator[m.StreamEvent] | None = None
@@ -562,10 +591,18 @@ class RunStream:
                 self._current = opener()
                 response = self._current.__enter__()
                 check_response(response)
-                yield from self._read(response)
+                try:
+                    yield from self._read(response)
+                except httpx.TransportError as exc:
+                    if not self._recover or not self.accumulator.runs:
+                        msg = f"the stream broke after {self.accumulator.position} events"
+                        raise TransportError(f"{msg}: {type(exc).__name__}") from exc
+                broken = not self.accumulator.done and not self._closed
                 if self._current is not None:
                     self._current.__exit__(None, None, None)
                     self._current = None
+                if broken and self._recover and self.accumulator.runs:
+                    yield from self._reconcile()
                 self._continue_with_tools()
         except BaseException as exception:
             if isinstance(exception, StreamkitError):
@@ -612,6 +649,49 @@ class RunStream:
                 return
 
     _pending_outputs: Any = None
+
+    def _reconcile(self) -> Iterator[m.StreamEvent]:
+        """The stream broke: read the run, its steps and messages back, until the run settles.
+
+        Each object the server returns is fed to the same accumulator as the
+        event its status stands for, so snapshots, changes and callbacks carry
+        on as if the stream had not broken.
+        """
+        run = list(self.accumulator.runs.values())[-1]
+        thread_id = self._thread_id or run.thread_id
+        runs = self._client.runs
+        while not self._closed:
+            run = runs.retrieve(thread_id, run.id)
+            steps = runs.steps.list(thread_id, run.id, order="asc", include=[FILE_SEARCH_CONTENT])
+            for step in steps:
+                yield from self._apply(_STEP_EVENTS.get(step.status), step)
+                details = step.step_details
+                if isinstance(details, m.MessageCreationStepDetails):
+                    message = self._message(thread_id, details.message_creation.message_id)
+                    yield from self._apply(_MESSAGE_EVENTS.get(message.status), message)
+            yield from self._apply(f"thread.run.{run.status}", run)
+            if run.status in _SETTLED:
+                return
+            self._client._sleep(self._poll_interval)
+
+    def _message(self, thread_id: str, message_id: str) -> m.Message:
+        payload = self._client._request("GET", f"/threads/{thread_id}/messages/{message_id}")
+        return _parse(_MESSAGE, payload)
+
+    def _apply(self, name: str | None, data: Any) -> Iterator[m.StreamEvent]:
+        """Feed a whole object as the event of its status; drive the handler; yield the event."""
+        cls = EVENT_CLASSES.get(name or "")
+        if cls is None:
+            return  # a status with no event (a new one): the next poll will tell
+        event = typing.cast(Callable[[Any], m.StreamEvent], cls)(data)
+        changes = self.accumulator.feed(event)
+        if self._handler is not None:
+            self._handler._call("on_event", (event,))
+            for callback, arguments in _calls(changes):
+                result = self._handler._call(callback, arguments)
+                if callback == "on_requires_action" and result is not None:
+                    self._pending_outputs = result
+        yield event
 
     def _continue_with_tools(self) -> None:
         """If the run requires action and outputs can be made, open the continuation."""

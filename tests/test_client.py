@@ -381,3 +381,115 @@ class TestRunStream:
         )
         with pytest.raises(ResponseError, match="rate_limit_exceeded"):
             client.runs.stream("t", assistant_id="a").until_done()
+
+
+class TestRecovery:
+    """A stream that breaks mid-run is reconciled from the REST endpoints, same snapshots."""
+
+    BODY = recordings.read_bytes("text-run")
+
+    def server(self, first_body: Any) -> tuple[Handler, list[str]]:
+        """The stream request gets ``first_body``; GETs answer from the whole recording."""
+        final = streamkit.replay(self.BODY)
+        run = streamkit.to_dict(next(iter(final.runs.values())))
+        steps = [streamkit.to_dict(s) for s in final.run_steps.values()]
+        messages = {x.id: streamkit.to_dict(x) for x in final.messages.values()}
+        paths: list[str] = []
+
+        def handler(request: httpx.Request) -> httpx.Response:
+            paths.append(f"{request.method} {request.url.path}")
+            if request.method == "POST":
+                return httpx.Response(
+                    200, headers={"content-type": "text/event-stream"}, content=first_body
+                )
+            if request.url.path.endswith("/steps"):
+                return httpx.Response(
+                    200,
+                    json={
+                        "object": "list",
+                        "data": steps,
+                        "has_more": False,
+                        "first_id": None,
+                        "last_id": None,
+                    },
+                )
+            if "/messages/" in request.url.path:
+                return httpx.Response(200, json=messages[request.url.path.rsplit("/", 1)[1]])
+            return httpx.Response(200, json=run)
+
+        return handler, paths
+
+    def expected_text(self) -> str:
+        [message] = streamkit.replay(self.BODY).messages.values()
+        block = message.content[0]
+        assert isinstance(block, models.TextContentBlock)
+        return block.text.value
+
+    def test_truncated_body(self) -> None:
+        """A body cut mid-run (no `done`): the run, steps and message are read back; one result."""
+        cut = self.BODY[: len(self.BODY) // 2]
+        handler, paths = self.server(cut)
+        calls: list[str] = []
+
+        class Recorder(streamkit.EventHandler):
+            def on_message_done(self, message: models.Message) -> None:
+                calls.append("message_done")
+
+            def on_run_done(self, run: models.Run) -> None:
+                calls.append("run_done")
+
+        stream = make_client(handler).runs.stream("t", assistant_id="a", handler=Recorder())
+        assert "completed" == stream.final_run().status
+        [message] = stream.final_messages()
+        assert isinstance(message.content[0], models.TextContentBlock)
+        assert self.expected_text() == message.content[0].text.value
+        assert ["message_done", "run_done"] == calls  # once each, as if nothing broke
+        assert [] == stream.accumulator.anomalies
+        assert any(p.endswith("/steps") for p in paths)
+
+    def test_connection_reset(self) -> None:
+        """A connection that dies mid-body is recovered the same way."""
+        half = self.BODY[: len(self.BODY) // 2]
+
+        def chunks() -> Any:
+            yield half
+            raise httpx.ReadError("connection reset by peer")
+
+        handler, _ = self.server(chunks())
+        stream = make_client(handler).runs.stream("t", assistant_id="a")
+        assert "completed" == stream.final_run().status
+        [message] = stream.final_messages()
+        assert isinstance(message.content[0], models.TextContentBlock)
+        assert self.expected_text() == message.content[0].text.value
+
+    def test_polls_until_the_run_settles(self) -> None:
+        """While the run read back is still in progress, it is polled again (with a pause)."""
+        cut = self.BODY[: len(self.BODY) // 2]
+        handler, _ = self.server(cut)
+        final_run = streamkit.to_dict(next(iter(streamkit.replay(self.BODY).runs.values())))
+        pending = [dict(final_run, status="in_progress"), dict(final_run, status="in_progress")]
+
+        def polling(request: httpx.Request) -> httpx.Response:
+            if request.method == "GET" and request.url.path.endswith("/runs/" + final_run["id"]):
+                return httpx.Response(200, json=pending.pop(0) if pending else final_run)
+            return handler(request)
+
+        sleeps: list[float] = []
+        stream = make_client(polling, sleeps=sleeps).runs.stream("t", assistant_id="a")
+        assert "completed" == stream.final_run().status
+        assert 2 == len(sleeps)
+
+    def test_recovery_can_be_turned_off(self) -> None:
+        """With recover=False a reset raises TransportError and nothing is read back."""
+        half = self.BODY[: len(self.BODY) // 2]
+
+        def chunks() -> Any:
+            yield half
+            raise httpx.ReadError("connection reset by peer")
+
+        handler, paths = self.server(chunks())
+        stream = make_client(handler).runs.stream("t", assistant_id="a", recover=False)
+        with pytest.raises(TransportError, match="stream broke after"):
+            stream.until_done()
+        assert ["POST /v1/threads/t/runs"] == paths
+        assert stream.accumulator.messages  # what came before is kept
