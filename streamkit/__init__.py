@@ -36,11 +36,19 @@ from .sse import DEFAULT_MAX_EVENT_SIZE, ServerSentEvent, SSEDecoder
 __version__ = "0.1.0"
 
 if _typing.TYPE_CHECKING:
+    from .async_client import AsyncClient, AsyncPage, AsyncRunStream
     from .client import Client, Page, RunStream
 
 # The client needs httpx; it is imported on first use, so `import streamkit`
 # (the decoder, models, accumulator) stays light.
-_LAZY = {"Client": "client", "Page": "client", "RunStream": "client"}
+_LAZY = {
+    "AsyncClient": "async_client",
+    "AsyncPage": "async_client",
+    "AsyncRunStream": "async_client",
+    "Client": "client",
+    "Page": "client",
+    "RunStream": "client",
+}
 
 
 def __getattr__(name: str) -> _typing.Any:
@@ -61,7 +69,10 @@ __all__ = [
     "AccumulateError",
     "Accumulator",
     "Anomaly",
+    "AsyncClient",
     "AsyncEventHandler",
+    "AsyncPage",
+    "AsyncRunStream",
     "Change",
     "ChangeKind",
     "Client",
