@@ -503,21 +503,28 @@ class AsyncRunStream:
 
     async def _read(self, response: httpx.Response) -> AsyncIterator[m.StreamEvent]:
         decoder = SSEDecoder()
-        async for chunk in response.aiter_bytes():
-            for sse in decoder.feed(chunk):
-                if self._closed:
-                    return
-                try:
-                    changes = self.accumulator.feed(sse)
-                except StreamError as error:
-                    await self._call("on_error", (error.error,))
-                    raise
-                event = changes[0].event if changes else None
-                await self._dispatch(changes, event)
-                if event is not None:
-                    yield event
-                if self.accumulator.done:
-                    return
+        chunks = response.aiter_bytes()
+        try:
+            async for chunk in chunks:
+                for sse in decoder.feed(chunk):
+                    if self._closed:
+                        return
+                    try:
+                        changes = self.accumulator.feed(sse)
+                    except StreamError as error:
+                        await self._call("on_error", (error.error,))
+                        raise
+                    event = changes[0].event if changes else None
+                    await self._dispatch(changes, event)
+                    if event is not None:
+                        yield event
+                    if self.accumulator.done:
+                        return
+        finally:
+            # Left early at `done`: close the body's iterator, not the GC.
+            close = getattr(chunks, "aclose", None)
+            if close is not None:
+                await close()
 
     async def _reconcile(self) -> AsyncIterator[m.StreamEvent]:
         run = list(self.accumulator.runs.values())[-1]

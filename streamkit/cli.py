@@ -191,12 +191,35 @@ def _parser() -> argparse.ArgumentParser:
         help="record bad input as anomalies and go on; print the partial result",
     )
     replay_command.set_defaults(run=_replay)
+
+    serve = commands.add_parser(
+        "serve-mock",
+        help="serve the Runs endpoints on loopback from recordings (needs the 'mock' extra)",
+        add_help=False,
+    )
+    serve.set_defaults(run=None)
     return parser
+
+
+def _serve_mock(argv: Sequence[str]) -> int:
+    """``streamkit serve-mock ...``: the mock server's own command line."""
+    try:
+        from .mockserver import main as serve
+    except ImportError:
+        print(
+            "streamkit: error: serve-mock needs the 'mock' extra: pip install 'streamkit[mock]'",
+            file=sys.stderr,
+        )
+        return 1
+    return serve(argv)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line with ``argv`` (default: ``sys.argv[1:]``); return the exit code."""
-    args = _parser().parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments[:1] == ["serve-mock"]:
+        return _serve_mock(arguments[1:])
+    args = _parser().parse_args(arguments)
     try:
         return int(args.run(args))
     except StreamkitError as exc:

@@ -1,0 +1,425 @@
+"""The local mock of the Runs endpoints, exercised over real HTTP on 127.0.0.1."""
+
+from __future__ import annotations
+
+import pytest
+
+pytest.importorskip("starlette")
+pytest.importorskip("uvicorn")
+
+import json
+import random
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
+
+import httpx
+
+import streamkit
+from streamkit import recordings, testing
+from streamkit.mockserver import (
+    FILE_SEARCH_CONTENT,
+    Fault,
+    MockAssistantsServer,
+    Scene,
+)
+
+API_KEY = "sk-mock-test"
+HEADERS = {"Authorization": f"Bearer {API_KEY}", "OpenAI-Beta": "assistants=v2"}
+STREAM = {"assistant_id": "asst_1", "stream": True}
+
+Serve = Callable[..., tuple[MockAssistantsServer, httpx.Client]]
+
+
+@pytest.fixture
+def serve() -> Iterator[Serve]:
+    """Start a server with the given options and give it with an httpx client on its base URL."""
+    started: list[tuple[MockAssistantsServer, httpx.Client]] = []
+
+    def start(*scenes: Scene, **options: Any) -> tuple[MockAssistantsServer, httpx.Client]:
+        options.setdefault("api_key", API_KEY)
+        server = MockAssistantsServer(script=scenes, **options)
+        client = httpx.Client(base_url=server.start(), headers=HEADERS, timeout=10)
+        started.append((server, client))
+        return server, client
+
+    yield start
+    for server, client in started:
+        client.close()
+        server.stop()
+
+
+def decode(body: bytes) -> list[streamkit.ServerSentEvent]:
+    """The complete events of ``body``, as a client decodes them."""
+    decoder = streamkit.SSEDecoder()
+    return [*decoder.feed(body), *decoder.close()]
+
+
+def built_run(run_id: str, thread_id: str, created_at: int) -> bytes:
+    """The SSE bytes of a whole completed run with the given ids, built with streamkit.testing."""
+    run = testing.example_run(run_id=run_id, thread_id=thread_id, created_at=created_at)
+    events = testing.run_events(run, [], [], rng=random.Random(run_id))
+    return testing.encode(events)
+
+
+def test_stream_is_byte_identical_to_the_recording(serve: Serve) -> None:
+    """A streaming create sends the recording's exact bytes as text/event-stream."""
+    _, client = serve(Scene("text-run"), chunk_size=100)
+    response = client.post("/threads/thread_a/runs", json=STREAM)
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/event-stream")
+    assert response.headers["x-request-id"] == "req_1"
+    assert response.content == recordings.read_bytes("text-run")
+
+
+def test_create_thread_and_run_streams_its_scene(serve: Serve) -> None:
+    """POST /threads/runs streams too, and its thread becomes known."""
+    data = recordings.read_bytes("create-thread-and-run-text")
+    _, client = serve(Scene(data))
+    assert client.post("/threads/runs", json=STREAM).content == data
+    run = streamkit.replay(data).final_run
+    assert run is not None
+    listed = client.get(f"/threads/{run.thread_id}/runs").json()
+    assert [r["id"] for r in listed["data"]] == [run.id]
+
+
+def test_drop_after_events_ends_the_body_after_exactly_n_events(serve: Serve) -> None:
+    """drop_after_events=5: the body is a prefix holding exactly 5 events and no done."""
+    _, client = serve(Scene("text-run", drop_after_events=5), chunk_size=7)
+    body = client.post("/threads/thread_a/runs", json=STREAM).content
+    events = decode(body)
+    assert len(events) == 5
+    assert all(event.event != "done" for event in events)
+    assert recordings.read_bytes("text-run").startswith(body)
+
+
+def test_abrupt_drop_breaks_the_http_framing(serve: Serve) -> None:
+    """abrupt=True closes the connection mid-response: httpx raises after the events."""
+    _, client = serve(Scene("text-run", drop_after_events=3, abrupt=True))
+    received = bytearray()
+
+    def read() -> None:
+        with client.stream("POST", "/threads/thread_a/runs", json=STREAM) as response:
+            for chunk in response.iter_raw():
+                received.extend(chunk)
+
+    with pytest.raises(httpx.RemoteProtocolError):
+        read()
+    assert len(decode(bytes(received))) == 3
+
+
+def test_state_after_a_dropped_stream_is_the_end_of_the_scene(serve: Serve) -> None:
+    """Retrieving after a cut stream gives the run as the whole scene ends it."""
+    data = recordings.read_bytes("text-run")
+    _, client = serve(Scene(data, drop_after_events=2))
+    client.post("/threads/thread_a/runs", json=STREAM)
+    final = streamkit.replay(data).final_run
+    assert final is not None
+    retrieved = client.get(f"/threads/thread_a/runs/{final.id}").json()
+    assert retrieved == streamkit.to_dict(final)
+    assert retrieved["status"] == "completed"
+
+
+@pytest.mark.parametrize(("status", "retry_after"), [(500, None), (429, 0.25)])
+def test_error_scene_then_the_stream_on_retry(
+    serve: Serve, status: int, retry_after: float | None
+) -> None:
+    """A status scene answers the error (with Retry-After on 429); the retry gets the stream."""
+    server, client = serve(Scene("text-run", status=status, retry_after=retry_after))
+    failed = client.post("/threads/thread_a/runs", json=STREAM)
+    assert failed.status_code == status
+    assert set(failed.json()["error"]) == {"message", "type", "param", "code"}
+    assert failed.headers.get("retry-after") == (None if retry_after is None else "0.25")
+    assert server.scenes_left == 1
+    retried = client.post("/threads/thread_a/runs", json=STREAM)
+    assert retried.status_code == 200
+    assert retried.content == recordings.read_bytes("text-run")
+    assert server.scenes_left == 0
+
+
+def test_fail_times_repeats_the_error(serve: Serve) -> None:
+    """fail_times=2 answers two requests with the error before streaming."""
+    _, client = serve(Scene("text-run", status=503, fail_times=2))
+    codes = [client.post("/threads/t/runs", json=STREAM).status_code for _ in range(3)]
+    assert codes == [503, 503, 200]
+
+
+def test_retrieve_list_and_steps_agree_with_the_stream(serve: Serve) -> None:
+    """Retrieve, list runs and list steps return the stream's final snapshots."""
+    _, client = serve(Scene("text-run"))
+    body = client.post("/threads/thread_a/runs", json=STREAM).content
+    accumulator = streamkit.replay(body)
+    final = accumulator.final_run
+    assert final is not None
+    wire = streamkit.to_dict(final)
+    assert client.get(f"/threads/thread_a/runs/{final.id}").json() == wire
+    # The run is also reachable under the thread id inside the stream.
+    assert client.get(f"/threads/{final.thread_id}/runs/{final.id}").json() == wire
+    listed = client.get("/threads/thread_a/runs").json()
+    assert listed == {
+        "object": "list",
+        "data": [wire],
+        "first_id": final.id,
+        "last_id": final.id,
+        "has_more": False,
+    }
+    steps = client.get(f"/threads/thread_a/runs/{final.id}/steps").json()
+    assert steps["data"] == [streamkit.to_dict(s) for s in accumulator.run_steps.values()]
+
+
+def test_non_streaming_create_returns_the_first_run_then_retrieve_the_last(serve: Serve) -> None:
+    """Without stream, create answers the queued run as JSON; retrieve gives the final one."""
+    _, client = serve(Scene("function-call-requires-action"))
+    created = client.post("/threads/thread_a/runs", json={"assistant_id": "asst_1"})
+    assert created.headers["content-type"] == "application/json"
+    assert created.json()["status"] == "queued"
+    run_id = created.json()["id"]
+    assert client.get(f"/threads/thread_a/runs/{run_id}").json()["status"] == "requires_action"
+
+
+def test_submit_tool_outputs_streams_the_continuation(serve: Serve) -> None:
+    """submit_tool_outputs checks the call ids, then streams the next scene and updates the run."""
+    _, client = serve(Scene("function-call-requires-action"), Scene("function-call-continuation"))
+    run = streamkit.replay(client.post("/threads/t/runs", json=STREAM).content).final_run
+    assert run is not None
+    assert run.required_action is not None
+    calls = run.required_action.submit_tool_outputs.tool_calls
+    url = f"/threads/t/runs/{run.id}/submit_tool_outputs"
+    wrong = client.post(url, json={"tool_outputs": [{"tool_call_id": "x", "output": "1"}]})
+    assert wrong.status_code == 400
+    outputs = [{"tool_call_id": call.id, "output": "42"} for call in calls]
+    body = client.post(url, json={"tool_outputs": outputs, "stream": True}).content
+    assert body == recordings.read_bytes("function-call-continuation")
+    assert client.get(f"/threads/t/runs/{run.id}").json()["status"] == "completed"
+    steps = client.get(f"/threads/t/runs/{run.id}/steps", params={"order": "asc"}).json()
+    assert [step["status"] for step in steps["data"]] == ["completed", "completed"]
+
+
+def test_load_makes_a_run_known_without_a_request(serve: Serve) -> None:
+    """load() registers a scene's final state, so submit_tool_outputs finds the waiting run."""
+    server, client = serve(Scene("function-call-continuation"))
+    server.load(Scene("function-call-requires-action"), thread_id="t")
+    assert server.requests == []
+    run = client.get("/threads/t/runs").json()["data"][0]
+    assert run["status"] == "requires_action"
+    calls = run["required_action"]["submit_tool_outputs"]["tool_calls"]
+    outputs = [{"tool_call_id": call["id"], "output": "1"} for call in calls]
+    url = f"/threads/t/runs/{run['id']}/submit_tool_outputs"
+    assert client.post(url, json={"tool_outputs": outputs}).json()["status"] == "queued"
+    assert client.get(f"/threads/t/runs/{run['id']}").json()["status"] == "completed"
+
+
+def test_repeat_starts_the_script_over(serve: Serve) -> None:
+    """With repeat=True the script never runs out."""
+    server, client = serve(Scene("text-run"), repeat=True)
+    for _ in range(3):
+        assert client.post("/threads/t/runs", json=STREAM).status_code == 200
+    assert server.scenes_left == 1
+
+
+def test_pagination_with_after_limit_and_has_more(serve: Serve) -> None:
+    """List runs pages by cursor: limit, after, before, order and has_more."""
+    scenes = [Scene(built_run(f"run_{i}", "thread_p", 1_700_000_000 + i)) for i in range(5)]
+    _, client = serve(*scenes)
+    for _ in scenes:
+        assert client.post("/threads/thread_p/runs", json={"assistant_id": "a"}).status_code == 200
+    first = client.get("/threads/thread_p/runs", params={"limit": 2}).json()
+    assert [r["id"] for r in first["data"]] == ["run_4", "run_3"]
+    assert (first["first_id"], first["last_id"], first["has_more"]) == ("run_4", "run_3", True)
+    seen, after = [], None
+    while True:
+        params: dict[str, Any] = {"limit": 2, "order": "asc"}
+        if after is not None:
+            params["after"] = after
+        page = client.get("/threads/thread_p/runs", params=params).json()
+        seen += [r["id"] for r in page["data"]]
+        if not page["has_more"]:
+            break
+        after = page["last_id"]
+    assert seen == [f"run_{i}" for i in range(5)]
+    before = client.get("/threads/thread_p/runs", params={"before": "run_1", "limit": 2}).json()
+    assert [r["id"] for r in before["data"]] == ["run_3", "run_2"]
+    assert before["has_more"] is True
+    bad = client.get("/threads/thread_p/runs", params={"limit": 0})
+    assert bad.status_code == 400
+
+
+def test_steps_strip_file_search_content_unless_included(serve: Serve) -> None:
+    """Step list and retrieve drop results' content unless include[] asks for it."""
+    _, client = serve(Scene("file-search-with-citation"))
+    run = streamkit.replay(client.post("/threads/t/runs", json=STREAM).content).final_run
+    assert run is not None
+    url = f"/threads/t/runs/{run.id}/steps"
+
+    def results(steps: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [
+            result
+            for step in steps
+            if step["step_details"]["type"] == "tool_calls"
+            for call in step["step_details"]["tool_calls"]
+            for result in call["file_search"]["results"]
+        ]
+
+    plain = results(client.get(url).json()["data"])
+    assert plain
+    assert all("content" not in result for result in plain)
+    included = client.get(url, params={"include[]": FILE_SEARCH_CONTENT}).json()["data"]
+    assert all(result["content"] for result in results(included))
+    step_id = next(s["id"] for s in included if s["step_details"]["type"] == "tool_calls")
+    one = client.get(f"{url}/{step_id}").json()
+    assert "content" not in results([one])[0]
+    one = client.get(f"{url}/{step_id}", params={"include[]": FILE_SEARCH_CONTENT}).json()
+    assert results([one])[0]["content"]
+    assert client.get(url, params={"include": FILE_SEARCH_CONTENT}).status_code == 400
+
+
+def test_cancel_then_cancelled_on_the_next_retrieve(serve: Serve) -> None:
+    """Cancel answers cancelling; the next retrieve shows cancelled; a second cancel fails."""
+    _, client = serve(Scene("function-call-requires-action"))
+    run_id = client.post("/threads/t/runs", json={"assistant_id": "a"}).json()["id"]
+    cancel = client.post(f"/threads/t/runs/{run_id}/cancel")
+    assert cancel.json()["status"] == "cancelling"
+    retrieved = client.get(f"/threads/t/runs/{run_id}").json()
+    assert retrieved["status"] == "cancelled"
+    assert retrieved["cancelled_at"] is not None
+    assert client.post(f"/threads/t/runs/{run_id}/cancel").status_code == 400
+
+
+def test_modify_sets_metadata(serve: Serve) -> None:
+    """Modify replaces the run's metadata, which retrieve then shows."""
+    _, client = serve(Scene("text-run"))
+    run_id = client.post("/threads/t/runs", json={"assistant_id": "a"}).json()["id"]
+    modified = client.post(f"/threads/t/runs/{run_id}", json={"metadata": {"k": "v"}})
+    assert modified.json()["metadata"] == {"k": "v"}
+    assert client.get(f"/threads/t/runs/{run_id}").json()["metadata"] == {"k": "v"}
+    assert client.post(f"/threads/t/runs/{run_id}", json={"other": 1}).status_code == 400
+
+
+def test_auth_and_request_ids(serve: Serve) -> None:
+    """Without the right bearer key: 401 invalid_api_key; every response has x-request-id."""
+    server, client = serve(Scene("text-run"))
+    assert server.base_url is not None
+    anonymous = httpx.post(f"{server.base_url}/threads/t/runs", json=STREAM)
+    assert anonymous.status_code == 401
+    assert anonymous.json() == {
+        "error": {
+            "message": "Incorrect API key provided.",
+            "type": "invalid_request_error",
+            "code": "invalid_api_key",
+            "param": None,
+        }
+    }
+    wrong = client.get("/threads/t/runs", headers={"Authorization": "Bearer nope"})
+    assert wrong.status_code == 401
+    assert [anonymous.headers["x-request-id"], wrong.headers["x-request-id"]] == [
+        "req_1",
+        "req_2",
+    ]
+    assert server.scenes_left == 1
+
+
+def test_errors_have_the_api_shape(serve: Serve) -> None:
+    """Unknown thread, run, step and URL are 404s; a missing beta header or body key is 400."""
+    _, client = serve(Scene("text-run"))
+    run_id = client.post("/threads/t/runs", json={"assistant_id": "a"}).json()["id"]
+    for path in (
+        "/threads/nope/runs",
+        "/threads/t/runs/run_nope",
+        f"/threads/t/runs/{run_id}/steps/step_nope",
+        "/nothing/here",
+    ):
+        response = client.get(path)
+        assert response.status_code == 404, path
+        assert set(response.json()["error"]) == {"message", "type", "param", "code"}
+    no_beta = client.get("/threads/t/runs", headers={"OpenAI-Beta": ""})
+    assert no_beta.status_code == 400
+    missing = client.post("/threads/t/runs", json={"stream": True})
+    assert missing.json()["error"]["param"] == "assistant_id"
+    exhausted = client.post("/threads/t/runs", json=STREAM)
+    assert exhausted.json()["error"]["code"] == "mock_script_exhausted"
+
+
+def test_faults_on_json_endpoints(serve: Serve) -> None:
+    """Faults answer 500 then 429 (with Retry-After) for matching requests, then succeed."""
+    faults = [
+        Fault("GET", "/threads/t/runs/*", 500),
+        Fault("GET", "/threads/t/runs/*", 429, retry_after=1),
+    ]
+    server, client = serve(Scene("text-run"), faults=faults)
+    run_id = client.post("/threads/t/runs", json={"assistant_id": "a"}).json()["id"]
+    answers = [client.get(f"/threads/t/runs/{run_id}") for _ in range(3)]
+    assert [a.status_code for a in answers] == [500, 429, 200]
+    assert answers[1].headers["retry-after"] == "1"
+    server.add_fault(Fault("POST", "/threads/t/runs", 502))
+    server.add_scene(Scene("text-run"))
+    assert client.post("/threads/t/runs", json=STREAM).status_code == 502
+    assert client.post("/threads/t/runs", json=STREAM).status_code == 200
+
+
+def test_requests_are_recorded(serve: Serve) -> None:
+    """Each request is kept: method, path, query lists, JSON body and lowercased headers."""
+    server, client = serve(Scene("text-run"))
+    client.post("/threads/t/runs", json=STREAM, headers={"X-Custom": "yes"})
+    client.get("/threads/t/runs", params=[("limit", "1"), ("order", "asc")])
+    first, second = server.requests
+    assert (first.method, first.path, first.json) == ("POST", "/v1/threads/t/runs", STREAM)
+    assert first.headers["x-custom"] == "yes"
+    assert first.headers["authorization"] == f"Bearer {API_KEY}"
+    assert first.headers["openai-beta"] == "assistants=v2"
+    assert json.loads(first.body) == STREAM
+    assert (second.method, second.query, second.json) == (
+        "GET",
+        {"limit": ["1"], "order": ["asc"]},
+        None,
+    )
+    assert [r.request_id for r in server.requests] == ["req_1", "req_2"]
+
+
+def test_chunk_delay_slows_the_stream(serve: Serve) -> None:
+    """A scene's chunk_delay spaces its chunks: 4 chunks at 0.05 s take at least 0.15 s."""
+    data = recordings.read_bytes("text-run")
+    _, client = serve(Scene(data, chunk_delay=0.05), chunk_size=-(-len(data) // 4))
+    started = time.monotonic()
+    assert client.post("/threads/t/runs", json=STREAM).content == data
+    assert time.monotonic() - started >= 0.15
+
+
+def test_stop_is_idempotent_and_cuts_open_streams() -> None:
+    """stop() ends a slow stream in progress and may be called twice; the context manager works."""
+    with MockAssistantsServer(script=[Scene("text-run")], chunk_delay=0.2) as server:
+        assert server.base_url is not None
+        with (
+            httpx.Client(headers=HEADERS) as client,
+            client.stream("POST", f"{server.base_url}/threads/t/runs", json=STREAM) as response,
+        ):
+            chunks = response.iter_raw()
+            next(chunks)
+            started = time.monotonic()
+            server.stop()
+            assert time.monotonic() - started < 3
+            with pytest.raises(httpx.RemoteProtocolError):
+                list(chunks)
+    server.stop()
+
+
+def test_command_line_prints_the_base_url() -> None:
+    """python -m streamkit.mockserver prints its base URL and serves the recording."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamkit.mockserver", "--port", "0", "--recording", "text-run"],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        base_url = process.stdout.readline().strip()
+        assert base_url.startswith("http://127.0.0.1:")
+        assert base_url.endswith("/v1")
+        response = httpx.post(f"{base_url}/threads/t/runs", json=STREAM, headers=HEADERS)
+        assert response.content == recordings.read_bytes("text-run")
+    finally:
+        process.terminate()
+        process.wait(10)
+        if process.stdout is not None:
+            process.stdout.close()
