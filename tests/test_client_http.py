@@ -222,3 +222,43 @@ def test_async_client_round_trip(serve: Any) -> None:
 
     assert "completed" == anyio.run(main)
     assert "warm" == json.loads(server.requests[1].body)["tool_outputs"][0]["output"]
+
+
+def test_create_thread_and_run_stream(serve: Any) -> None:
+    """create_and_run_stream posts to /threads/runs; thread.created comes first."""
+    server = serve([Scene("create-thread-and-run-text")])
+    kinds: list[str] = []
+
+    class Events(streamkit.EventHandler):
+        def on_event(self, event: Any) -> None:
+            kinds.append(event.event)
+
+    stream = client_for(server).threads.create_and_run_stream(
+        assistant_id="asst_1",
+        thread={"messages": [{"role": "user", "content": "Hi"}]},
+        handler=Events(),
+    )
+    assert "completed" == stream.final_run().status
+    assert "thread.created" == kinds[0]
+    assert server.requests[0].path == "/v1/threads/runs"
+    assert {"role": "user", "content": "Hi"} == server.requests[0].json["thread"]["messages"][0]
+
+
+def test_slow_chunks(serve: Any) -> None:
+    """A stream trickling in small, slow chunks gives the same result as a fast one."""
+    server = serve([Scene("parallel-function-calls", chunk_delay=0.002)])
+    stream = client_for(server).runs.stream("thread_1", assistant_id="a")
+    run = stream.final_run()
+    assert "requires_action" == run.status
+    fast = streamkit.replay(streamkit.recordings.read_bytes("parallel-function-calls"))
+    assert [streamkit.to_dict(s) for s in fast.run_steps.values()] == [
+        streamkit.to_dict(s) for s in stream.final_run_steps()
+    ]
+
+
+def test_a_stream_answered_500_is_an_error(serve: Any) -> None:
+    """A 500 to a stream request surfaces too (not retried, as 429)."""
+    server = serve([Scene("text-run", status=500)])
+    with pytest.raises(ResponseError) as info:
+        client_for(server).runs.stream("thread_1", assistant_id="a").until_done()
+    assert 500 == info.value.status_code
