@@ -30,6 +30,7 @@ from .handlers import (
     consume,
     text_deltas,
 )
+from .bulk import ReplayResult, replay_many
 from .replay import replay
 from .sse import DEFAULT_MAX_EVENT_SIZE, ServerSentEvent, SSEDecoder
 
@@ -82,6 +83,7 @@ __all__ = [
     "Handlers",
     "Page",
     "ParseError",
+    "ReplayResult",
     "ResponseError",
     "RunStream",
     "SSEDecoder",
@@ -96,6 +98,7 @@ __all__ = [
     "converter",
     "parse_event",
     "replay",
+    "replay_many",
     "text_deltas",
     "to_dict",
 ]

@@ -12,13 +12,13 @@ import json
 import sys
 from collections import Counter
 from collections.abc import Sequence
-from typing import Any
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import nullcontext
 
 from . import __version__, models, recordings
 from .accumulate import Accumulator
-from .convert import to_dict
+from .bulk import ReplayResult, expand_paths, replay_many
 from .errors import StreamkitError
-from .replay import replay
 from .sse import SSEDecoder
 
 __all__ = ["main"]
@@ -91,69 +91,86 @@ def _outcome(accumulator: Accumulator) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _snapshots(accumulator: Accumulator, *, lenient: bool) -> dict[str, Any]:
-    """The final snapshots in wire form, as ``streamkit replay --json`` prints them."""
-    result: dict[str, Any] = {
-        "runs": [to_dict(run) for run in accumulator.runs.values()],
-        "run_steps": [to_dict(step) for step in accumulator.run_steps.values()],
-        "messages": [to_dict(message) for message in accumulator.messages.values()],
-    }
-    if lenient:
-        result["anomalies"] = [
-            {
-                "kind": a.kind,
-                "position": a.position,
-                "event": a.event,
-                "object_id": a.object_id,
-                "path": a.path,
-                "message": a.message,
-            }
-            for a in accumulator.anomalies
-        ]
-    return result
-
-
-def _summary(name: str, accumulator: Accumulator) -> str:
-    final = accumulator.final_run
-    lines = [
-        f"{name}: {accumulator.position} events; final run: "
-        + (f"{final.id} {final.status}" if final is not None else "none"),
+def _summary(result: ReplayResult) -> str:
+    """One file's outcome, for people: final run, steps, messages, anomalies."""
+    snapshots = result.snapshots or {"runs": [], "run_steps": [], "messages": []}
+    runs = snapshots["runs"]
+    final = f"{runs[-1]['id']} {result.final_status}" if runs and result.final_status else "none"
+    lines = [f"{result.path}: {result.events} events; final run: {final}"]
+    lines += [
+        f"  step {step.get('id')} {step.get('type')} {step.get('status')}"
+        for step in snapshots["run_steps"]
     ]
     lines += [
-        f"  step {step.id} {step.type} {step.status}" for step in accumulator.run_steps.values()
+        f"  message {message.get('id')} {message.get('status')}, "
+        f"{len(message.get('content') or [])} block(s)"
+        for message in snapshots["messages"]
     ]
     lines += [
-        f"  message {message.id} {message.status}, {len(message.content)} block(s)"
-        for message in accumulator.messages.values()
-    ]
-    lines += [
-        f"  anomaly: event {anomaly.position} ({anomaly.event}): {anomaly.message}"
-        for anomaly in accumulator.anomalies
+        f"  anomaly: event {anomaly['position']} ({anomaly['event']}): {anomaly['message']}"
+        for anomaly in result.anomalies
     ]
     return "\n".join(lines)
 
 
+def _table(results: list[ReplayResult]) -> str:
+    """The summary table of a bulk replay: one row a file, then the totals."""
+    header = ("file", "events", "final run", "steps", "tool calls", "messages", "anomalies")
+    rows = []
+    for r in results:
+        snapshots = r.snapshots or {"run_steps": [], "messages": []}
+        calls = ", ".join(f"{kind} {count}" for kind, count in sorted(r.tool_calls.items()))
+        rows.append(
+            (
+                r.path,
+                str(r.events),
+                "error" if r.error else (r.final_status or "none"),
+                str(len(snapshots["run_steps"])),
+                calls or "-",
+                str(len(snapshots["messages"])),
+                str(len(r.anomalies)),
+            )
+        )
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+    lines = [
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+        for row in [header, *rows]
+    ]
+    failed = sum(1 for r in results if r.error)
+    lines.append(
+        f"{len(results)} file(s), {sum(r.events for r in results)} events, {failed} failed"
+    )
+    return "\n".join(lines)
+
+
 def _replay(args: argparse.Namespace) -> int:
-    """Accumulate each file and print its final snapshots."""
-    status = 0
-    for name in args.files:
-        source: Any = sys.stdin.buffer if name == "-" else name
-        try:
-            accumulator = replay(source, strict=not args.lenient)
-        except StreamkitError as error:
-            # One line naming the file; the message names the event position.
-            print(f"streamkit: error: {name}: {error}", file=sys.stderr)
-            status = 1
-            continue
-        except OSError as error:
-            print(f"streamkit: error: {name}: {error.strerror or error}", file=sys.stderr)
-            status = 1
-            continue
-        if args.json:
-            print(json.dumps(_snapshots(accumulator, lenient=args.lenient), ensure_ascii=False))
-        else:
-            print(_summary(name, accumulator))
-    return status
+    """Accumulate each file (in parallel with --jobs) and print its final snapshots."""
+    paths = expand_paths(args.files)
+    strict = not args.lenient
+    parallel = args.jobs > 1 and len(paths) > 1 and "-" not in paths
+    progress = sys.stderr.isatty() and len(paths) > 1
+    results: list[ReplayResult] = []
+    with ProcessPoolExecutor(max_workers=args.jobs) if parallel else nullcontext() as pool:
+        for done, result in enumerate(replay_many(paths, pool, strict=strict), 1):
+            if progress:
+                print(f"\rreplayed {done}/{len(paths)}", end="", file=sys.stderr, flush=True)
+            results.append(result)
+            if (result.error and strict) or result.snapshots is None:
+                # One line naming the file; the message names the event position.
+                print(f"streamkit: error: {result.path}: {result.error}", file=sys.stderr)
+                continue
+            if args.json:
+                line = dict(result.snapshots)
+                if args.lenient:
+                    line["anomalies"] = result.anomalies
+                print(json.dumps(line, ensure_ascii=False))
+            elif len(paths) == 1:
+                print(_summary(result))
+    if progress:
+        print(file=sys.stderr)
+    if not args.json and len(paths) > 1:
+        print(_table(results))
+    return 1 if any(r.error and (strict or r.snapshots is None) for r in results) else 0
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -179,11 +196,16 @@ def _parser() -> argparse.ArgumentParser:
     replay_command = commands.add_parser(
         "replay", help="accumulate recorded streams (files, .gz, - for stdin) into final snapshots"
     )
-    replay_command.add_argument("files", nargs="+", metavar="FILE", help="a recorded stream")
+    replay_command.add_argument(
+        "files", nargs="+", metavar="FILE", help="a recorded stream, or a directory of them"
+    )
     replay_command.add_argument(
         "--json",
         action="store_true",
         help='print {"runs": [...], "run_steps": [...], "messages": [...]} per file',
+    )
+    replay_command.add_argument(
+        "--jobs", type=int, default=1, metavar="N", help="replay N files at a time (processes)"
     )
     replay_command.add_argument(
         "--lenient",

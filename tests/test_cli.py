@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -147,7 +148,9 @@ class TestReplay:
         result = run("replay", str(missing), str(RECORDINGS_DIR / "text-run.sse"))
         assert 1 == result.returncode
         assert f"{missing}: No such file or directory" in result.stderr
-        assert "text-run.sse: 44 events" in result.stdout
+        # Several files: the summary table, with the readable file's row.
+        assert re.search(r"text-run\.sse\s+44\s+completed", result.stdout)
+        assert "2 file(s), 44 events, 1 failed" in result.stdout
 
     def test_server_error_strict_and_lenient(self) -> None:
         """A server error fails strict replay; --lenient prints the partial result and anomalies."""
@@ -160,3 +163,34 @@ class TestReplay:
         printed = json.loads(lenient.stdout)
         assert ["server_error"] == [a["kind"] for a in printed["anomalies"]]
         assert 1 == len(printed["messages"])
+
+
+class TestBulkReplay:
+    def test_directory_jobs_and_table(self, tmp_path: Path) -> None:
+        """A directory expands to its .sse/.sse.gz files; --jobs 2 gives the same table."""
+        for name in ("text-run", "parallel-function-calls"):
+            (tmp_path / f"{name}.sse").write_bytes(recordings.read_bytes(name))
+        (tmp_path / "sub").mkdir()
+        (tmp_path / "sub" / "fs.sse.gz").write_bytes(
+            gzip.compress(recordings.read_bytes("file-search-with-citation"))
+        )
+        (tmp_path / "notes.txt").write_text("not a stream")
+        serial = run("replay", str(tmp_path))
+        parallel = run("replay", "--jobs", "2", str(tmp_path))
+        assert 0 == serial.returncode == parallel.returncode
+        assert serial.stdout == parallel.stdout
+        assert "3 file(s), 83 events, 0 failed" in serial.stdout
+        assert re.search(
+            r"parallel-function-calls\.sse\s+15\s+requires_action\s+1\s+function 2", serial.stdout
+        )
+        assert "notes.txt" not in serial.stdout
+
+    def test_json_lines_in_parallel(self, tmp_path: Path) -> None:
+        """--json --jobs gives one JSON object per file, in the order given."""
+        paths = [str(RECORDINGS_DIR / f"{name}.sse") for name in recordings.NAMES[:4]]
+        result = run("replay", "--json", "--jobs", "2", *paths)
+        lines = [json.loads(line) for line in result.stdout.splitlines()]
+        expected = [streamkit.replay(Path(p)) for p in paths]
+        assert [[to_dict(r) for r in acc.runs.values()] for acc in expected] == [
+            line["runs"] for line in lines
+        ]
