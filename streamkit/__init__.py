@@ -10,6 +10,7 @@ import typing as _typing
 
 from . import recordings as recordings  # the bundled recordings, as a submodule
 from .accumulate import MAX_INDEX_GAP, Accumulator, Anomaly, Change, ChangeKind
+from .bulk import ReplayResult, replay_many
 from .convert import converter, parse_event, to_dict
 from .errors import (
     AccumulateError,
@@ -30,7 +31,6 @@ from .handlers import (
     consume,
     text_deltas,
 )
-from .bulk import ReplayResult, replay_many
 from .replay import replay
 from .sse import DEFAULT_MAX_EVENT_SIZE, ServerSentEvent, SSEDecoder
 
