@@ -25,7 +25,12 @@ __all__ = ["main"]
 
 
 def _demo(args: argparse.Namespace) -> int:
-    """Decode and accumulate bundled recordings; say what they hold and end with."""
+    """The demo run through the live view, then what each bundled recording holds and ends with.
+
+    With a RECORDING named, only that recording's summary.
+    """
+    if args.recording is None and not _live_demo(args.speed):
+        return 130  # Ctrl-C: what was received is printed
     names = [args.recording] if args.recording else list(recordings.NAMES)
     out = sys.stdout
     for name in names:
@@ -52,6 +57,68 @@ def _demo(args: argparse.Namespace) -> int:
         out.write(_outcome(accumulator))
         out.write("\n")
     return 0
+
+
+def _live_demo(speed: float) -> bool:
+    """Replay the demo recording through the live view at ``speed``; False if interrupted."""
+    try:
+        from . import view
+    except ImportError:
+        print("(the live view needs rich: pip install 'streamkit[cli]'; the recordings follow)\n")
+        return True
+    from .demo_data import DEMO_NAME, read_demo
+
+    data = read_demo()
+    live = view.LiveView()
+    live.console.out(
+        f"{DEMO_NAME}: a code-interpreter run built with streamkit.testing,"
+        f" {len(data):,} bytes, replayed live",
+        highlight=False,
+    )
+    if view.watch(view.paced(data, speed), live) is None:
+        return False
+    live.console.out("\nfinal snapshots:", highlight=False)
+    live.console.out(live.summary(), highlight=False)
+    return True
+
+
+def _speed(text: str) -> float:
+    """An argparse type: a pace factor, 0 or more."""
+    value = float(text)
+    if not value >= 0:
+        msg = f"speed must be 0 or more, not {text}"
+        raise argparse.ArgumentTypeError(msg)
+    return value
+
+
+def _watch(args: argparse.Namespace) -> int:
+    """Show a recorded or piped stream in the live view (plain lines when not a terminal)."""
+    try:
+        from . import view
+    except ImportError:
+        print("streamkit: error: watch needs rich: pip install 'streamkit[cli]'", file=sys.stderr)
+        return 1
+    from .sources import LocalSource, iter_local_bytes
+
+    source: LocalSource = sys.stdin.buffer if args.source == "-" else args.source
+    if args.speed > 0:
+        try:
+            data = b"".join(iter_local_bytes(source))
+        except OSError as exc:
+            print(f"streamkit: error: {args.source}: {exc.strerror or exc}", file=sys.stderr)
+            return 1
+        source = view.paced(data, args.speed)
+    live = view.LiveView()
+    try:
+        accumulator = view.watch(source, live)
+    except OSError as exc:
+        print(f"streamkit: error: {args.source}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    except StreamkitError:
+        live.console.out("received before the error:", highlight=False)
+        live.console.out(live.summary(), end="", highlight=False)
+        raise
+    return 130 if accumulator is None else 0
 
 
 def _clip(text: str, size: int = 72) -> str:
@@ -182,7 +249,9 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     demo = commands.add_parser(
-        "demo", help="decode the bundled recorded streams (offline, no API key)"
+        "demo",
+        help="play a code-interpreter run through the live view, then decode the bundled"
+        " recorded streams (offline, no API key)",
     )
     demo.add_argument(
         "recording",
@@ -191,7 +260,27 @@ def _parser() -> argparse.ArgumentParser:
         metavar="RECORDING",
         help=f"one bundled recording (default: all): {', '.join(recordings.NAMES)}",
     )
+    demo.add_argument(
+        "--speed",
+        type=_speed,
+        default=1.0,
+        metavar="X",
+        help="pace of the live demo: 2 is twice as fast, 0 does not pause (default: 1)",
+    )
     demo.set_defaults(run=_demo)
+
+    watch = commands.add_parser(
+        "watch", help="show a run stream live (a file, .gz, - for stdin); needs the 'cli' extra"
+    )
+    watch.add_argument("source", metavar="SOURCE", help="a recorded stream, or - for stdin")
+    watch.add_argument(
+        "--speed",
+        type=_speed,
+        default=0.0,
+        metavar="X",
+        help="replay at the demo's pace times X (default: 0, as fast as it reads)",
+    )
+    watch.set_defaults(run=_watch)
 
     replay_command = commands.add_parser(
         "replay", help="accumulate recorded streams (files, .gz, - for stdin) into final snapshots"
