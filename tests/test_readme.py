@@ -18,7 +18,7 @@ def test_readme_opens_with_the_two_commands() -> None:
     first = code_blocks("sh")[0]
     commands = [line for line in first.splitlines() if line and not line.startswith("#")]
     assert 2 == len(commands)
-    assert commands[0].endswith("pip install -e . && streamkit demo")
+    assert commands[0].endswith('pip install -e ".[cli]" && streamkit demo')
     assert commands[1].endswith('pip install -e ".[test]" && pytest')
 
 
