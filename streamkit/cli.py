@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import nullcontext
+from types import ModuleType
 
 from . import __version__, models, recordings
 from .accumulate import Accumulator
@@ -100,6 +101,13 @@ def _watch(args: argparse.Namespace) -> int:
         return 1
     from .sources import LocalSource, iter_local_bytes
 
+    if args.thread is not None:
+        return _watch_run(args, view)
+    if args.source is None:
+        print(
+            "streamkit: error: watch takes a SOURCE, or --thread and --assistant", file=sys.stderr
+        )
+        return 2
     source: LocalSource = sys.stdin.buffer if args.source == "-" else args.source
     if args.speed > 0:
         try:
@@ -119,6 +127,28 @@ def _watch(args: argparse.Namespace) -> int:
         live.console.out(live.summary(), end="", highlight=False)
         raise
     return 130 if accumulator is None else 0
+
+
+def _watch_run(args: argparse.Namespace, view: ModuleType) -> int:
+    """Start a run through the client and show it live (``--thread``/``--assistant``)."""
+    from .client import Client
+
+    if args.assistant is None:
+        print("streamkit: error: --thread needs --assistant", file=sys.stderr)
+        return 2
+    live = view.LiveView()
+    try:
+        with Client(api_key=args.api_key, base_url=args.base_url) as client:
+            stream = client.runs.stream(args.thread, assistant_id=args.assistant, handler=live)
+            stream.until_done()
+    except KeyboardInterrupt:
+        live.console.out("\ninterrupted; received so far:", highlight=False)
+        live.console.out(live.summary(), end="", highlight=False)
+        return 130
+    except ValueError as exc:  # no API key
+        print(f"streamkit: error: {exc}", file=sys.stderr)
+        return 1
+    return 0
 
 
 def _clip(text: str, size: int = 72) -> str:
@@ -272,7 +302,15 @@ def _parser() -> argparse.ArgumentParser:
     watch = commands.add_parser(
         "watch", help="show a run stream live (a file, .gz, - for stdin); needs the 'cli' extra"
     )
-    watch.add_argument("source", metavar="SOURCE", help="a recorded stream, or - for stdin")
+    watch.add_argument(
+        "source", nargs="?", metavar="SOURCE", help="a recorded stream, or - for stdin"
+    )
+    watch.add_argument(
+        "--thread", help="start a run on this thread and watch it (with --assistant)"
+    )
+    watch.add_argument("--assistant", help="the assistant for --thread")
+    watch.add_argument("--base-url", help="the API's URL (default: OPENAI_BASE_URL, else OpenAI)")
+    watch.add_argument("--api-key", help="the API key (default: OPENAI_API_KEY)")
     watch.add_argument(
         "--speed",
         type=_speed,

@@ -262,3 +262,34 @@ def test_a_stream_answered_500_is_an_error(serve: Any) -> None:
     with pytest.raises(ResponseError) as info:
         client_for(server).runs.stream("thread_1", assistant_id="a").until_done()
     assert 500 == info.value.status_code
+
+
+def test_watch_a_live_run(serve: Any) -> None:
+    """`streamkit watch --thread --assistant --base-url` starts a run and shows it (plain lines)."""
+    pytest.importorskip("rich")
+    server = serve([Scene("text-run")])
+    assert server.base_url is not None
+    env = {**__import__("os").environ, "OPENAI_API_KEY": KEY}
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "streamkit",
+            "watch",
+            "--thread",
+            "thread_1",
+            "--assistant",
+            "asst_1",
+            "--base-url",
+            server.base_url,
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        env=env,
+        timeout=60,
+    )
+    assert 0 == result.returncode, result.stderr
+    assert "Hello! I'm just a program" in result.stdout
+    assert "\x1b[" not in result.stdout  # not a terminal: plain lines
+    assert "/v1/threads/thread_1/runs" == server.requests[0].path
