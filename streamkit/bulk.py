@@ -103,6 +103,9 @@ def replay_file(path: str | os.PathLike[str], *, strict: bool = True) -> ReplayR
         return _result(name, exc.accumulator, str(exc))
     except OSError as exc:
         return _result(name, None, exc.strerror or str(exc))
+    if accumulator.position == 0:
+        # Bytes with no event in them: a wrong file, not an empty run.
+        return _result(name, accumulator, "no Server-Sent Events in it")
     return _result(name, accumulator, None)
 
 

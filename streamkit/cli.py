@@ -11,7 +11,7 @@ import argparse
 import json
 import sys
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import nullcontext
 from types import ModuleType
@@ -240,17 +240,46 @@ def _table(results: list[ReplayResult]) -> str:
     return "\n".join(lines)
 
 
+def _progress(total: int) -> Callable[..., None]:
+    """A progress bar on stderr for a long bulk replay: rich's if installed, else a counter."""
+    try:
+        from rich.console import Console
+        from rich.progress import Progress
+    except ImportError:
+        count = [0]
+
+        def tick(*, finish: bool = False) -> None:
+            if finish:
+                print(file=sys.stderr)
+                return
+            count[0] += 1
+            print(f"\rreplayed {count[0]}/{total}", end="", file=sys.stderr, flush=True)
+
+        return tick
+    progress = Progress(console=Console(stderr=True), transient=True)
+    task = progress.add_task("replaying", total=total)
+    progress.start()
+
+    def advance(*, finish: bool = False) -> None:
+        if finish:
+            progress.stop()
+        else:
+            progress.advance(task)
+
+    return advance
+
+
 def _replay(args: argparse.Namespace) -> int:
     """Accumulate each file (in parallel with --jobs) and print its final snapshots."""
     paths = expand_paths(args.files)
     strict = not args.lenient
     parallel = args.jobs > 1 and len(paths) > 1 and "-" not in paths
-    progress = sys.stderr.isatty() and len(paths) > 1
+    advance = _progress(len(paths)) if sys.stderr.isatty() and len(paths) > 1 else None
     results: list[ReplayResult] = []
     with ProcessPoolExecutor(max_workers=args.jobs) if parallel else nullcontext() as pool:
-        for done, result in enumerate(replay_many(paths, pool, strict=strict), 1):
-            if progress:
-                print(f"\rreplayed {done}/{len(paths)}", end="", file=sys.stderr, flush=True)
+        for result in replay_many(paths, pool, strict=strict):
+            if advance is not None:
+                advance()
             results.append(result)
             if (result.error and strict) or result.snapshots is None:
                 # One line naming the file; the message names the event position.
@@ -263,8 +292,8 @@ def _replay(args: argparse.Namespace) -> int:
                 print(json.dumps(line, ensure_ascii=False))
             elif len(paths) == 1:
                 print(_summary(result))
-    if progress:
-        print(file=sys.stderr)
+    if advance is not None:
+        advance(finish=True)
     if not args.json and len(paths) > 1:
         print(_table(results))
     return 1 if any(r.error and (strict or r.snapshots is None) for r in results) else 0

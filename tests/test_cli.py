@@ -124,6 +124,12 @@ class TestReplay:
                 b'data: {"id": "step_x", "object": "thread.run.step.delta", "delta": {}}\n\n',
                 "event 1 (thread.run.step.delta): step_x",
             ),
+            (b'{"not": "an event stream"}\n', "no Server-Sent Events in it"),
+            (
+                # Truncated inside the last event: its JSON is cut off.
+                recordings.read_bytes("text-run")[:-100],
+                "not valid JSON",
+            ),
             (
                 b'event: thread.run.created\ndata: {"id": 7}\n\n',
                 "event 1 (thread.run.created): data.id: expected a string",
