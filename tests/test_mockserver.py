@@ -11,7 +11,6 @@ import json
 import random
 import subprocess
 import sys
-import time
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
@@ -378,12 +377,13 @@ def test_requests_are_recorded(serve: Serve) -> None:
 
 
 def test_chunk_delay_slows_the_stream(serve: Serve) -> None:
-    """A scene's chunk_delay spaces its chunks: 4 chunks at 0.05 s take at least 0.15 s."""
+    """A scene's chunk_delay spaces its chunks: each arrives as a read of its own."""
     data = recordings.read_bytes("text-run")
     _, client = serve(Scene(data, chunk_delay=0.05), chunk_size=-(-len(data) // 4))
-    started = time.monotonic()
-    assert client.post("/threads/t/runs", json=STREAM).content == data
-    assert time.monotonic() - started >= 0.15
+    with client.stream("POST", "/threads/t/runs", json=STREAM) as response:
+        reads = list(response.iter_raw())
+    assert data == b"".join(reads)
+    assert 4 == len(reads)  # 50 ms apart: never coalesced into fewer reads
 
 
 def test_stop_is_idempotent_and_cuts_open_streams() -> None:
@@ -396,9 +396,7 @@ def test_stop_is_idempotent_and_cuts_open_streams() -> None:
         ):
             chunks = response.iter_raw()
             next(chunks)
-            started = time.monotonic()
-            server.stop()
-            assert time.monotonic() - started < 3
+            server.stop()  # returns although a stream is still being served
             with pytest.raises(httpx.RemoteProtocolError):
                 list(chunks)
     server.stop()
