@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import inspect
-import json
 import os
 import typing
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
@@ -33,9 +32,13 @@ from .client import (
     FILE_SEARCH_CONTENT,
     ToolFunction,
     _as_output,
+    _awaited_calls,
     _backoff,
+    _invoke_tool,
     _list_params,
     _parse,
+    _submission,
+    _tool_failure,
 )
 from .errors import StreamError, StreamkitError, TransportError
 from .handlers import AsyncEventHandler, _calls
@@ -560,36 +563,25 @@ class AsyncRunStream:
 
     async def _continue_with_tools(self) -> None:
         run = self.accumulator.final_run
-        if run is None or run.status != "requires_action" or run.required_action is None:
+        calls = _awaited_calls(run)
+        if run is None or calls is None:
             return
-        calls = run.required_action.submit_tool_outputs.tool_calls
         outputs = self._pending_outputs
         self._pending_outputs = None
         if outputs is None and self._tools:
             outputs = [await self._call_tool(call) for call in calls]
         if outputs is None:
             return
-        if isinstance(outputs, Mapping):
-            outputs = [{"tool_call_id": k, "output": _as_output(v)} for k, v in outputs.items()]
-        thread_id = self._thread_id or run.thread_id
-        path = f"/threads/{thread_id}/runs/{run.id}/submit_tool_outputs"
-        body = {"tool_outputs": list(outputs), "stream": True}
+        path, body = _submission(self._thread_id or run.thread_id, run.id, outputs)
         self._opener = lambda: self._client._open("POST", path, body)
         self.accumulator.done = False
 
     async def _call_tool(self, call: m.RequiredActionFunctionToolCall) -> dict[str, str]:
-        function = self._tools.get(call.function.name)
         try:
-            if function is None:
-                msg = f"no function named {call.function.name!r} was given"
-                raise LookupError(msg)
-            arguments = json.loads(call.function.arguments or "{}")
-            result = function(**arguments) if isinstance(arguments, dict) else function(arguments)
+            result = _invoke_tool(self._tools, call)
             if inspect.isawaitable(result):
                 result = await result
             output = _as_output(result)
         except Exception as exc:
-            if self._tool_errors == "raise":
-                raise
-            output = f"error: {type(exc).__name__}: {exc}"
+            return _tool_failure(call, exc, self._tool_errors)
         return {"tool_call_id": call.id, "output": output}

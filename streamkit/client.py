@@ -696,38 +696,63 @@ class RunStream:
     def _continue_with_tools(self) -> None:
         """If the run requires action and outputs can be made, open the continuation."""
         run = self.accumulator.final_run
-        if run is None or run.status != "requires_action" or run.required_action is None:
+        calls = _awaited_calls(run)
+        if run is None or calls is None:
             return
-        calls = run.required_action.submit_tool_outputs.tool_calls
         outputs = self._pending_outputs
         self._pending_outputs = None
         if outputs is None and self._tools:
             outputs = [self._call_tool(call) for call in calls]
         if outputs is None:
             return
-        if isinstance(outputs, Mapping):  # {tool_call_id: output}
-            outputs = [{"tool_call_id": k, "output": _as_output(v)} for k, v in outputs.items()]
-        thread_id = self._thread_id or run.thread_id
-        path = f"/threads/{thread_id}/runs/{run.id}/submit_tool_outputs"
-        body = {"tool_outputs": list(outputs), "stream": True}
+        path, body = _submission(self._thread_id or run.thread_id, run.id, outputs)
         self._opener = lambda: self._client._stream("POST", path, body)
         self.accumulator.done = False  # the continuation is the same run's stream
 
     def _call_tool(self, call: m.RequiredActionFunctionToolCall) -> dict[str, str]:
-        function = self._tools.get(call.function.name)
         try:
-            if function is None:
-                msg = f"no function named {call.function.name!r} was given"
-                raise LookupError(msg)
-            arguments = json.loads(call.function.arguments or "{}")
-            result = function(**arguments) if isinstance(arguments, dict) else function(arguments)
-            output = _as_output(result)
+            output = _as_output(_invoke_tool(self._tools, call))
         except Exception as exc:
-            if self._tool_errors == "raise":
-                raise
-            output = f"error: {type(exc).__name__}: {exc}"
+            return _tool_failure(call, exc, self._tool_errors)
         return {"tool_call_id": call.id, "output": output}
+
+
+# --- The tool loop's rules, shared with the async stream -----------------------
 
 
 def _as_output(value: Any) -> str:
     return value if isinstance(value, str) else json.dumps(value)
+
+
+def _awaited_calls(run: m.Run | None) -> tuple[m.RequiredActionFunctionToolCall, ...] | None:
+    """The calls a run waits for outputs of, or None if it does not wait."""
+    if run is None or run.status != "requires_action" or run.required_action is None:
+        return None
+    return run.required_action.submit_tool_outputs.tool_calls
+
+
+def _submission(thread_id: str, run_id: str, outputs: Any) -> tuple[str, dict[str, Any]]:
+    """The path and body that submit ``outputs`` (a list, or ``{tool_call_id: output}``)."""
+    if isinstance(outputs, Mapping):
+        outputs = [{"tool_call_id": k, "output": _as_output(v)} for k, v in outputs.items()]
+    path = f"/threads/{thread_id}/runs/{run_id}/submit_tool_outputs"
+    return path, {"tool_outputs": list(outputs), "stream": True}
+
+
+def _invoke_tool(tools: Mapping[str, ToolFunction], call: m.RequiredActionFunctionToolCall) -> Any:
+    """Call the function a tool call names with its parsed JSON arguments (may be awaitable)."""
+    function = tools.get(call.function.name)
+    if function is None:
+        msg = f"no function named {call.function.name!r} was given"
+        raise LookupError(msg)
+    arguments = json.loads(call.function.arguments or "{}")
+    return function(**arguments) if isinstance(arguments, dict) else function(arguments)
+
+
+def _tool_failure(
+    call: m.RequiredActionFunctionToolCall, exc: Exception, tool_errors: str
+) -> dict[str, str]:
+    """A failed function: its error text as the output, or the exception with "raise"."""
+    if tool_errors == "raise":
+        raise exc
+    return {"tool_call_id": call.id, "output": f"error: {type(exc).__name__}: {exc}"}

@@ -493,3 +493,25 @@ class TestRecovery:
             stream.until_done()
         assert ["POST /v1/threads/t/runs"] == paths
         assert stream.accumulator.messages  # what came before is kept
+
+
+def test_tool_errors_raise_propagates() -> None:
+    """With tool_errors="raise", a failing function stops the stream with its exception."""
+    body = recordings.read_bytes("function-call-requires-action")
+    requests: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        requests.append(request)
+        return sse(body)
+
+    def broken(**arguments: Any) -> str:
+        raise RuntimeError("weather service down")
+
+    stream = make_client(handler).runs.stream(
+        "t", assistant_id="a", tools={"get_current_weather": broken}, tool_errors="raise"
+    )
+    with pytest.raises(RuntimeError, match="weather service down"):
+        stream.until_done()
+    assert 1 == len(requests)  # nothing was submitted
+    with pytest.raises(ValueError, match="tool_errors"):
+        make_client(handler).runs.stream("t", assistant_id="a", tool_errors="ignore")
