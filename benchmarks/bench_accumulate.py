@@ -40,7 +40,6 @@ import time
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +50,7 @@ from openai.types.beta.threads.runs import CodeInterpreterToolCall, ToolCallsSte
 from streamkit import Accumulator, SSEDecoder
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from report import cpu_model, markdown_table, version
 from streams import BlockSplitter
 
 from streamkit import models as sk
@@ -649,25 +649,6 @@ def openai_estimate(points: list[tuple[int, float]], n: int) -> float | None:
 # --------------------------------------------------------------------------------------------
 
 
-def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], right_from: int = 1) -> str:
-    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
-
-    def line(cells: Sequence[str]) -> str:
-        out = []
-        for i, c in enumerate(cells):
-            out.append(c.rjust(widths[i]) if i >= right_from else c.ljust(widths[i]))
-        return "| " + " | ".join(out) + " |"
-
-    sep = (
-        "|"
-        + "|".join(
-            "-" * (w + 1) + ":" if i >= right_from else "-" * (w + 2) for i, w in enumerate(widths)
-        )
-        + "|"
-    )
-    return "\n".join([line(headers), sep, *(line(r) for r in rows)])
-
-
 def _ratio(a: float | None, b: float | None) -> str:
     return f"{a / b:.2f}{TIMES}" if a and b else "—"
 
@@ -703,7 +684,7 @@ def print_size_table(rows: Sequence[Row]) -> None:
                 _ratio(r.median_s, fl.median_s if fl else None),
             ]
         )
-    print(_table(headers, table))
+    print(markdown_table(headers, table))
     for r in rows:
         if r.skipped:
             print(f"  {r.reader}: {r.skipped}")
@@ -740,7 +721,7 @@ def print_summary(sizes: Sequence[int], results: dict[int, dict[str, Row]]) -> d
             *(f"{sk_fl[n]:.2f}{TIMES}" if sk_fl[n] else "—" for n in sizes),
         ]
     )
-    print(_table(headers, table))
+    print(markdown_table(headers, table))
     per = [(n, results[n]["streamkit"].us_per_delta) for n in sizes if "streamkit" in results[n]]
     done = [(n, u) for n, u in per if u]
     scaling = " -> ".join(f"{u:.2f} {MU}s ({n:,})" for n, u in done)
@@ -771,23 +752,6 @@ READERS = ("streamkit", "openai", "floor")
 # --------------------------------------------------------------------------------------------
 
 
-def _version(dist: str) -> str:
-    try:
-        return metadata.version(dist)
-    except metadata.PackageNotFoundError:
-        return "not installed"
-
-
-def _cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
-
-
 def _git_state() -> str | None:
     """The repository's commit, and whether ``streamkit/`` has uncommitted changes."""
     root = Path(__file__).resolve().parent.parent
@@ -813,12 +777,12 @@ def _git_state() -> str | None:
 
 def header() -> dict[str, Any]:
     dists = ("streamkit", "openai", "httpx2", "httpx", "pydantic", "cattrs", "attrs", "orjson")
-    packages = {d: _version(d) for d in dists}
+    packages = {d: version(d) for d in dists}
     info: dict[str, Any] = {
         "python": sys.version.split()[0],
         "implementation": platform.python_implementation(),
         "platform": platform.platform(),
-        "cpu": _cpu_model(),
+        "cpu": cpu_model(),
         "cpu_count": os.cpu_count(),
         "gc_enabled": gc.isenabled(),
         "load_average": os.getloadavg() if hasattr(os, "getloadavg") else None,

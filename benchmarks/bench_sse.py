@@ -27,7 +27,6 @@ import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +36,7 @@ from openai._streaming import SSEDecoder as OpenAISSEDecoder
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from report import cpu_model, markdown_table, version
 from streams import (
     BlockSplitter,
     assistants_stream,
@@ -423,25 +423,6 @@ def _fmt_ratio(a: float | None, b: float | None) -> str:
     return f"{a / b:.2f}{TIMES}" if a and b else "—"
 
 
-def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], right_from: int = 1) -> str:
-    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
-
-    def line(cells: Sequence[str]) -> str:
-        out = []
-        for i, c in enumerate(cells):
-            out.append(c.rjust(widths[i]) if i >= right_from else c.ljust(widths[i]))
-        return "| " + " | ".join(out) + " |"
-
-    sep = (
-        "|"
-        + "|".join(
-            "-" * (w + 1) + ":" if i >= right_from else "-" * (w + 2) for i, w in enumerate(widths)
-        )
-        + "|"
-    )
-    return "\n".join([line(headers), sep, *(line(r) for r in rows)])
-
-
 def _row_cells(row: Row, ref: Row | None, floor: Row | None, events: bool) -> list[str]:
     if row.error:
         return [row.reader, "error", *(["—"] * (4 if events else 3))]
@@ -464,7 +445,7 @@ def print_rows(rows: Sequence[Row], events: bool) -> None:
     if events:
         headers.append("events/s")
     headers += ["MB/s", "vs httpx-sse", "vs floor"]
-    print(_table(headers, [_row_cells(r, ref, floor, events) for r in rows]))
+    print(markdown_table(headers, [_row_cells(r, ref, floor, events) for r in rows]))
     for r in rows:
         if r.error:
             print(f"  {r.reader}: {r.error}")
@@ -683,37 +664,20 @@ def run_linearity(
         out.append({"reader": name, "read_size": read_size, "series": series, "ratio": ratio})
         for note in notes:
             print(f"  {name} ({cells[1]} reads) {note}")
-    print(_table(headers, table, right_from=2))
+    print(markdown_table(headers, table, right_from=2))
     results["linearity"] = out
 
 
 # --------------------------------------------------------------------------------------------
 
 
-def _version(dist: str) -> str:
-    try:
-        return metadata.version(dist)
-    except metadata.PackageNotFoundError:
-        return "not installed"
-
-
-def _cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
-
-
 def header() -> dict[str, Any]:
-    packages = {d: _version(d) for d in ("streamkit", "httpx", "httpx-sse", "openai", "orjson")}
+    packages = {d: version(d) for d in ("streamkit", "httpx", "httpx-sse", "openai", "orjson")}
     info: dict[str, Any] = {
         "python": sys.version.split()[0],
         "implementation": platform.python_implementation(),
         "platform": platform.platform(),
-        "cpu": _cpu_model(),
+        "cpu": cpu_model(),
         "cpu_count": os.cpu_count(),
         "gc_enabled": gc.isenabled(),
         "packages": packages,
