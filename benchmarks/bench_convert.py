@@ -30,7 +30,7 @@ from collections.abc import Callable
 from importlib import metadata
 from typing import Any
 
-import streamkit.convert as convert
+import streamkit._engine.convert as convert
 from streamkit import ServerSentEvent, SSEDecoder, parse_event, recordings
 
 try:

@@ -1,71 +1,129 @@
-"""streamkit: the Assistants-API run stream, decoded exactly and fast.
+"""streamkit: agent-run event streams, decoded exactly and fast.
 
-Bytes of Server-Sent Events go in; complete, typed snapshots of Runs, RunSteps
-and Messages come out. This module only re-exports the public names.
+Bytes of Server-Sent Events go in; complete, typed snapshots come out. This
+module only names the public API: every name is imported from its private
+module on first use (PEP 562), so ``import streamkit`` and
+``import streamkit.sse`` stay cheap, and a program pays for the converter,
+the accumulator or the HTTP client only when it touches them.
+
+Layers (lower ones never import upper ones)::
+
+    streamkit.sse            SSEDecoder, ServerSentEvent          (stdlib only)
+    streamkit.io             byte sources, httpx adapters
+    streamkit.models         the wire models (attrs)
+    streamkit._engine        schema plan, conversion, merge, changes, stream driver
+    streamkit._assistants    the Assistants protocol: routing, callbacks, client
+    surfaces                 cli, _view (terminal), mockserver, _bulk, testing
 """
 
 from __future__ import annotations
 
 import typing as _typing
 
-from . import recordings as recordings  # the bundled recordings, as a submodule
-from .accumulate import MAX_INDEX_GAP, Accumulator, Anomaly, Change, ChangeKind
-from .bulk import ReplayResult, replay_many
-from .convert import converter, parse_event, to_dict
-from .errors import (
-    AccumulateError,
-    DecodeError,
-    EventTooLargeError,
-    ParseError,
-    ResponseError,
-    StreamError,
-    StreamkitError,
-    TransportError,
-)
-from .handlers import (
-    AsyncEventHandler,
-    EventHandler,
-    Handlers,
-    aconsume,
-    atext_deltas,
-    consume,
-    text_deltas,
-)
-from .replay import replay
-from .sse import DEFAULT_MAX_EVENT_SIZE, ServerSentEvent, SSEDecoder
-
 __version__ = "0.1.0"
 
 if _typing.TYPE_CHECKING:
-    from .async_client import AsyncClient, AsyncPage, AsyncRunStream
-    from .client import Client, Page, RunStream
+    from streamkit import models as models
+    from streamkit import recordings as recordings
+    from streamkit._assistants.async_client import AsyncClient, AsyncPage, AsyncRunStream
+    from streamkit._assistants.client import FILE_SEARCH_CONTENT, Client, Page, RunStream
+    from streamkit._assistants.handlers import (
+        AsyncEventHandler,
+        EventHandler,
+        Handlers,
+        aconsume,
+        atext_deltas,
+        consume,
+        text_deltas,
+    )
+    from streamkit._bulk import ReplayResult, replay_many
+    from streamkit._engine.accumulate import (
+        MAX_INDEX_GAP,
+        Accumulator,
+        Anomaly,
+        Change,
+        ChangeKind,
+    )
+    from streamkit._engine.convert import converter, parse_event, to_dict
+    from streamkit._replay import replay
+    from streamkit.errors import (
+        AccumulateError,
+        DecodeError,
+        EventTooLargeError,
+        ParseError,
+        ResponseError,
+        StreamError,
+        StreamkitError,
+        TransportError,
+    )
+    from streamkit.sse import DEFAULT_MAX_EVENT_SIZE, ServerSentEvent, SSEDecoder
 
-# The client needs httpx; it is imported on first use, so `import streamkit`
-# (the decoder, models, accumulator) stays light.
-_LAZY = {
-    "AsyncClient": "async_client",
-    "AsyncPage": "async_client",
-    "AsyncRunStream": "async_client",
-    "Client": "client",
-    "Page": "client",
-    "RunStream": "client",
+# Public name -> the module that defines it.
+_LAZY: dict[str, str] = {
+    "models": "streamkit.models",
+    "recordings": "streamkit.recordings",
+    **dict.fromkeys(
+        ["AsyncClient", "AsyncPage", "AsyncRunStream"], "streamkit._assistants.async_client"
+    ),
+    **dict.fromkeys(
+        ["FILE_SEARCH_CONTENT", "Client", "Page", "RunStream"], "streamkit._assistants.client"
+    ),
+    **dict.fromkeys(
+        [
+            "AsyncEventHandler",
+            "EventHandler",
+            "Handlers",
+            "aconsume",
+            "atext_deltas",
+            "consume",
+            "text_deltas",
+        ],
+        "streamkit._assistants.handlers",
+    ),
+    **dict.fromkeys(["ReplayResult", "replay_many"], "streamkit._bulk"),
+    **dict.fromkeys(
+        ["MAX_INDEX_GAP", "Accumulator", "Anomaly", "Change", "ChangeKind"],
+        "streamkit._engine.accumulate",
+    ),
+    **dict.fromkeys(["converter", "parse_event", "to_dict"], "streamkit._engine.convert"),
+    "replay": "streamkit._replay",
+    **dict.fromkeys(
+        [
+            "AccumulateError",
+            "DecodeError",
+            "EventTooLargeError",
+            "ParseError",
+            "ResponseError",
+            "StreamError",
+            "StreamkitError",
+            "TransportError",
+        ],
+        "streamkit.errors",
+    ),
+    **dict.fromkeys(["DEFAULT_MAX_EVENT_SIZE", "ServerSentEvent", "SSEDecoder"], "streamkit.sse"),
 }
 
 
 def __getattr__(name: str) -> _typing.Any:
-    module = _LAZY.get(name)
-    if module is None:
+    module_name = _LAZY.get(name)
+    if module_name is None:
         msg = f"module 'streamkit' has no attribute {name!r}"
         raise AttributeError(msg)
     from importlib import import_module
 
-    value = getattr(import_module(f".{module}", __name__), name)
-    globals()[name] = value
+    module = import_module(module_name)
+    value = module if module_name == f"streamkit.{name}" else getattr(module, name)
+    globals()[name] = value  # later reads skip __getattr__
     return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
 
 
 __all__ = [
     "DEFAULT_MAX_EVENT_SIZE",
+    "FILE_SEARCH_CONTENT",
     "MAX_INDEX_GAP",
     "AccumulateError",
     "Accumulator",
@@ -96,7 +154,9 @@ __all__ = [
     "atext_deltas",
     "consume",
     "converter",
+    "models",
     "parse_event",
+    "recordings",
     "replay",
     "replay_many",
     "text_deltas",

@@ -16,11 +16,11 @@ from concurrent.futures import ProcessPoolExecutor
 from contextlib import nullcontext
 from types import ModuleType
 
-from . import __version__, models, recordings
-from .accumulate import Accumulator
-from .bulk import ReplayResult, expand_paths, replay_many
-from .errors import StreamkitError
-from .sse import SSEDecoder
+from streamkit import __version__, models, recordings
+from streamkit._bulk import ReplayResult, expand_paths, replay_many
+from streamkit._engine.accumulate import Accumulator
+from streamkit.errors import StreamkitError
+from streamkit.sse import SSEDecoder
 
 __all__ = ["main"]
 
@@ -63,11 +63,11 @@ def _demo(args: argparse.Namespace) -> int:
 def _live_demo(speed: float) -> bool:
     """Replay the demo recording through the live view at ``speed``; False if interrupted."""
     try:
-        from . import view
+        from streamkit import _view as view
     except ImportError:
         print("(the live view needs rich: pip install 'streamkit[cli]'; the recordings follow)\n")
         return True
-    from .demo_data import DEMO_NAME, read_demo
+    from streamkit._demo_data import DEMO_NAME, read_demo
 
     data = read_demo()
     live = view.LiveView()
@@ -95,11 +95,11 @@ def _speed(text: str) -> float:
 def _watch(args: argparse.Namespace) -> int:
     """Show a recorded or piped stream in the live view (plain lines when not a terminal)."""
     try:
-        from . import view
+        from streamkit import _view as view
     except ImportError:
         print("streamkit: error: watch needs rich: pip install 'streamkit[cli]'", file=sys.stderr)
         return 1
-    from .sources import LocalSource, iter_local_bytes
+    from streamkit._sources import LocalSource, iter_local_bytes
 
     if args.thread is not None:
         return _watch_run(args, view)
@@ -131,7 +131,7 @@ def _watch(args: argparse.Namespace) -> int:
 
 def _watch_run(args: argparse.Namespace, view: ModuleType) -> int:
     """Start a run through the client and show it live (``--thread``/``--assistant``)."""
-    from .client import Client
+    from streamkit._assistants.client import Client
 
     if args.assistant is None:
         print("streamkit: error: --thread needs --assistant", file=sys.stderr)
@@ -382,7 +382,7 @@ def _parser() -> argparse.ArgumentParser:
 def _serve_mock(argv: Sequence[str]) -> int:
     """``streamkit serve-mock ...``: the mock server's own command line."""
     try:
-        from .mockserver import main as serve
+        from streamkit.mockserver import main as serve
     except ImportError:
         print(
             "streamkit: error: serve-mock needs the 'mock' extra: pip install 'streamkit[mock]'",

@@ -24,9 +24,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .accumulate import Accumulator
-    from .models.error import ErrorObject
-    from .sse import ServerSentEvent
+    from streamkit._engine.accumulate import Accumulator
+    from streamkit.models.error import ErrorObject
+    from streamkit.sse import ServerSentEvent
 
 __all__ = [
     "AccumulateError",

@@ -30,8 +30,7 @@ import anyio.to_thread
 import httpx
 import httpx_sse
 
-from .errors import ResponseError
-from .sources import (
+from streamkit._sources import (
     DEFAULT_CHUNK_SIZE,
     BinaryReadable,
     LocalSource,
@@ -40,7 +39,8 @@ from .sources import (
     iter_local_bytes,
     open_path,
 )
-from .sse import DEFAULT_MAX_EVENT_SIZE, ServerSentEvent, SSEDecoder
+from streamkit.errors import ResponseError
+from streamkit.sse import DEFAULT_MAX_EVENT_SIZE, ServerSentEvent, SSEDecoder
 
 __all__ = [
     "DEFAULT_CHUNK_SIZE",

@@ -66,12 +66,12 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
-from . import recordings
-from .convert import to_dict
-from .errors import StreamkitError
-from .replay import replay
-from .sse import ServerSentEvent, SSEDecoder
-from .testing import encode
+from streamkit import recordings
+from streamkit._engine.convert import to_dict
+from streamkit._replay import replay
+from streamkit.errors import StreamkitError
+from streamkit.sse import ServerSentEvent, SSEDecoder
+from streamkit.testing import encode
 
 __all__ = [
     "FILE_SEARCH_CONTENT",

@@ -24,7 +24,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import NamedTuple, NoReturn
 
-from .errors import DecodeError, EventTooLargeError
+from streamkit.errors import DecodeError, EventTooLargeError
 
 __all__ = ["DEFAULT_MAX_EVENT_SIZE", "SSEDecoder", "ServerSentEvent"]
 

@@ -48,8 +48,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 
-from .convert import to_dict
-from .models import (
+from streamkit._engine.convert import to_dict
+from streamkit.models import (
     AssistantTool,
     CodeInterpreterOutputImage,
     CodeInterpreterOutputImageImage,
@@ -94,8 +94,8 @@ from .models import (
     ToolCallsStepDetails,
     TruncationStrategy,
 )
-from .models.enums import RunStatus
-from .sse import ServerSentEvent
+from streamkit.models.enums import RunStatus
+from streamkit.sse import ServerSentEvent
 
 if TYPE_CHECKING:
     from hypothesis.strategies import SearchStrategy

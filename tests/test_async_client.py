@@ -12,7 +12,7 @@ import pytest
 import streamkit
 from streamkit import ResponseError, models, recordings
 from streamkit import testing as builders
-from streamkit.async_client import AsyncClient
+from streamkit._assistants.async_client import AsyncClient
 
 pytestmark = pytest.mark.anyio
 KEY = "sk-async-secret"

@@ -10,7 +10,7 @@ import pytest
 
 import streamkit
 from streamkit import recordings
-from streamkit.bulk import ReplayResult, expand_paths, replay_file, replay_many
+from streamkit._bulk import ReplayResult, expand_paths, replay_file, replay_many
 
 
 @pytest.fixture

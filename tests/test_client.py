@@ -12,7 +12,7 @@ import pytest
 import streamkit
 from streamkit import ResponseError, TransportError, models, recordings
 from streamkit import testing as builders
-from streamkit.client import FILE_SEARCH_CONTENT, Client
+from streamkit._assistants.client import FILE_SEARCH_CONTENT, Client
 
 KEY = "sk-test-secret-key"
 BASE = "https://api.test/v1"

@@ -127,7 +127,7 @@ def test_retrieve_list_pages_and_cancel(serve: Any) -> None:
     assert "cancelling" == client.runs.cancel("thread_1", second.id).status
     assert "cancelled" == client.runs.retrieve("thread_1", second.id).status
     steps = list(
-        client.runs.steps.list("thread_1", first.id, include=[streamkit.client.FILE_SEARCH_CONTENT])
+        client.runs.steps.list("thread_1", first.id, include=[streamkit.FILE_SEARCH_CONTENT])
     )
     assert ["message_creation"] == [step.type for step in steps]
 

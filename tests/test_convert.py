@@ -8,7 +8,7 @@ from typing import Any
 import attrs
 import pytest
 
-import streamkit.convert as convert
+import streamkit._engine.convert as convert
 from streamkit import (
     ParseError,
     ServerSentEvent,

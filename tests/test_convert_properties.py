@@ -18,7 +18,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import streamkit.convert as convert
+import streamkit._engine.convert as convert
 from streamkit import ParseError, ServerSentEvent, SSEDecoder, converter, parse_event, to_dict
 from streamkit import models as m
 from tests.schema_strategies import EVENT_WIRE_NAMES, OBJECT_NAMES, json_ish, wire_event, wire_value

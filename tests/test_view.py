@@ -1,4 +1,4 @@
-"""The live view (streamkit.view), the demo recording and `streamkit demo` / `streamkit watch`."""
+"""The live view (streamkit._view), the demo recording and `streamkit demo` / `streamkit watch`."""
 
 from __future__ import annotations
 
@@ -18,8 +18,8 @@ from rich.console import Console
 
 import streamkit
 from streamkit import recordings, testing
-from streamkit.demo_data import DEMO_NAME, build_demo, read_demo
-from streamkit.view import LiveView, paced, watch
+from streamkit._demo_data import DEMO_NAME, build_demo, read_demo
+from streamkit._view import LiveView, paced, watch
 
 RECORDINGS_DIR = Path(recordings.__file__).parent
 DEMO = read_demo()
@@ -241,8 +241,8 @@ def test_shipped_demo_is_what_the_generator_makes() -> None:
 
 
 def test_import_streamkit_does_not_import_the_view() -> None:
-    """`import streamkit` loads neither streamkit.view nor rich."""
-    code = "import sys, streamkit; print('streamkit.view' in sys.modules, 'rich' in sys.modules)"
+    """`import streamkit` loads neither streamkit._view nor rich."""
+    code = "import sys, streamkit; print('streamkit._view' in sys.modules, 'rich' in sys.modules)"
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )

@@ -31,15 +31,15 @@ from typing import Any, Generic, TypeVar
 
 import httpx
 
-from . import models as m
-from .accumulate import Accumulator
-from .convert import structurer
-from .errors import StreamError, StreamkitError, TransportError
-from .handlers import EventHandler, _calls
-from .io import _error_from_body, check_response
-from .models.events import EVENT_CLASSES
-from .sources import decode
-from .sse import SSEDecoder
+from streamkit import models as m
+from streamkit._assistants.handlers import EventHandler, _calls
+from streamkit._engine.accumulate import Accumulator
+from streamkit._engine.convert import structurer
+from streamkit._sources import decode
+from streamkit.errors import StreamError, StreamkitError, TransportError
+from streamkit.io import _error_from_body, check_response
+from streamkit.models.events import EVENT_CLASSES
+from streamkit.sse import SSEDecoder
 
 __all__ = ["DEFAULT_BASE_URL", "Client", "Page", "RunStream"]
 

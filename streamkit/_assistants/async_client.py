@@ -18,9 +18,8 @@ from typing import Any, Generic, TypeVar
 
 import httpx
 
-from . import models as m
-from .accumulate import Accumulator
-from .client import (
+from streamkit import models as m
+from streamkit._assistants.client import (
     _MESSAGE,
     _MESSAGE_EVENTS,
     _RETRY_STATUSES,
@@ -40,11 +39,12 @@ from .client import (
     _submission,
     _tool_failure,
 )
-from .errors import StreamError, StreamkitError, TransportError
-from .handlers import AsyncEventHandler, _calls
-from .io import _error_from_body, acheck_response
-from .models.events import EVENT_CLASSES
-from .sse import SSEDecoder
+from streamkit._assistants.handlers import AsyncEventHandler, _calls
+from streamkit._engine.accumulate import Accumulator
+from streamkit.errors import StreamError, StreamkitError, TransportError
+from streamkit.io import _error_from_body, acheck_response
+from streamkit.models.events import EVENT_CLASSES
+from streamkit.sse import SSEDecoder
 
 __all__ = ["AsyncClient", "AsyncPage", "AsyncRunStream"]
 

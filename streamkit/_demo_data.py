@@ -18,7 +18,7 @@ import random
 from importlib import resources
 from pathlib import Path
 
-from . import testing
+from streamkit import testing
 
 __all__ = ["DEMO_NAME", "build_demo", "read_demo", "write_demo"]
 

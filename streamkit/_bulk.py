@@ -26,11 +26,11 @@ from typing import Any
 
 import attrs
 
-from . import models as m
-from .accumulate import Accumulator
-from .convert import to_dict
-from .errors import StreamkitError
-from .replay import replay
+from streamkit import models as m
+from streamkit._engine.accumulate import Accumulator
+from streamkit._engine.convert import to_dict
+from streamkit._replay import replay
+from streamkit.errors import StreamkitError
 
 __all__ = ["ReplayResult", "expand_paths", "replay_file", "replay_many"]
 

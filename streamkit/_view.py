@@ -35,9 +35,9 @@ from rich.syntax import Syntax
 from rich.table import Table
 from rich.text import Text
 
-from . import models as m
-from .accumulate import Accumulator
-from .handlers import EventHandler, consume
+from streamkit import models as m
+from streamkit._assistants.handlers import EventHandler, consume
+from streamkit._engine.accumulate import Accumulator
 
 __all__ = ["LiveView", "paced", "watch"]
 

@@ -37,13 +37,13 @@ from typing import Any, Literal, Union
 import attrs
 import cattrs
 
-from . import models
-from .errors import ParseError
-from .models import UnknownObject
-from .models.base import PLAIN_WIRE, Model, WireInfo
-from .models.error import ErrorEnvelope, ErrorObject
-from .models.events import EVENT_CLASSES, DoneEvent, ErrorEvent, StreamEvent, UnknownEvent
-from .sse import ServerSentEvent
+from streamkit import models
+from streamkit.errors import ParseError
+from streamkit.models import UnknownObject
+from streamkit.models.base import PLAIN_WIRE, Model, WireInfo
+from streamkit.models.error import ErrorEnvelope, ErrorObject
+from streamkit.models.events import EVENT_CLASSES, DoneEvent, ErrorEvent, StreamEvent, UnknownEvent
+from streamkit.sse import ServerSentEvent
 
 _orjson: types.ModuleType | None
 try:  # orjson parses 2-4x faster; the stdlib is the fallback and the reference.

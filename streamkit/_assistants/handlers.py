@@ -18,11 +18,11 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import Any
 
-from . import models as m
-from .accumulate import Accumulator, Change
-from .convert import parse_event
-from .errors import ParseError, StreamError, StreamkitError
-from .sse import ServerSentEvent
+from streamkit import models as m
+from streamkit._engine.accumulate import Accumulator, Change
+from streamkit._engine.convert import parse_event
+from streamkit.errors import ParseError, StreamError, StreamkitError
+from streamkit.sse import ServerSentEvent
 
 __all__ = [
     "CALLBACKS",
@@ -474,7 +474,7 @@ def consume(source: Any, handler: EventHandler, *, strict: bool = True) -> Accum
         ``on_end``; ``handler.accumulator`` (and a streamkit error's
         ``accumulator``) hold everything received before it.
     """
-    from .io import iter_sse  # the HTTP edge: imported only when a stream is consumed
+    from streamkit.io import iter_sse  # the HTTP edge: imported only when a stream is consumed
 
     accumulator = Accumulator(strict=strict)
     handler.accumulator = accumulator
@@ -515,7 +515,7 @@ async def aconsume(source: Any, handler: AsyncEventHandler, *, strict: bool = Tr
     ``source`` may also be an async iterable of bytes or the response of an
     ``httpx.AsyncClient``.
     """
-    from .io import aiter_sse
+    from streamkit.io import aiter_sse
 
     accumulator = Accumulator(strict=strict)
     handler.accumulator = accumulator
@@ -582,7 +582,7 @@ def text_deltas(source: Any, *, strict: bool = True) -> Iterator[str]:
         source: any source :func:`consume` takes.
         strict: passed to the accumulator.
     """
-    from .io import iter_sse
+    from streamkit.io import iter_sse
 
     accumulator = Accumulator(strict=strict)
     for sse in iter_sse(source, dispatch_at_close=_is_log(source)):
@@ -597,7 +597,7 @@ def text_deltas(source: Any, *, strict: bool = True) -> Iterator[str]:
 
 async def atext_deltas(source: Any, *, strict: bool = True) -> AsyncIterator[str]:
     """The async twin of :func:`text_deltas`."""
-    from .io import aiter_sse
+    from streamkit.io import aiter_sse
 
     accumulator = Accumulator(strict=strict)
     events = aiter_sse(source, dispatch_at_close=_is_log(source))

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Iterator
 from io import BufferedIOBase
 from typing import Protocol, TypeAlias, runtime_checkable
 
-from .sse import ServerSentEvent, SSEDecoder
+from streamkit.sse import ServerSentEvent, SSEDecoder
 
 __all__ = ["DEFAULT_CHUNK_SIZE", "BinaryReadable", "LocalSource", "decode", "iter_local_bytes"]
 

@@ -31,8 +31,8 @@ from typing import Any, Literal, TypeAlias
 
 import attrs
 
-from . import models as m
-from .convert import (
+from streamkit import models as m
+from streamkit._engine.convert import (
     _freeze,
     _json_error_where,
     _json_type,
@@ -44,10 +44,10 @@ from .convert import (
     structurer,
     to_dict,
 )
-from .errors import AccumulateError, ParseError, StreamError
-from .models.base import Model
-from .models.events import StreamEvent
-from .sse import ServerSentEvent
+from streamkit.errors import AccumulateError, ParseError, StreamError
+from streamkit.models.base import Model
+from streamkit.models.events import StreamEvent
+from streamkit.sse import ServerSentEvent
 
 __all__ = ["MAX_INDEX_GAP", "Accumulator", "Anomaly", "Change", "ChangeKind"]
 

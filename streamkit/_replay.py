@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from .accumulate import Accumulator
-from .errors import StreamkitError
-from .sources import DEFAULT_CHUNK_SIZE, LocalSource, decode, iter_local_bytes
-from .sse import DEFAULT_MAX_EVENT_SIZE, SSEDecoder
+from streamkit._engine.accumulate import Accumulator
+from streamkit._sources import DEFAULT_CHUNK_SIZE, LocalSource, decode, iter_local_bytes
+from streamkit.errors import StreamkitError
+from streamkit.sse import DEFAULT_MAX_EVENT_SIZE, SSEDecoder
 
 __all__ = ["replay"]
 
