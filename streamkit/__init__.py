@@ -25,6 +25,12 @@ __version__ = "0.1.0"
 if _typing.TYPE_CHECKING:
     from streamkit import models as models
     from streamkit import recordings as recordings
+    from streamkit._assistants.accumulator import (
+        MAX_INDEX_GAP,
+        Accumulator,
+        AssistantsChange,
+        ChangeKind,
+    )
     from streamkit._assistants.async_client import AsyncClient, AsyncPage, AsyncRunStream
     from streamkit._assistants.client import FILE_SEARCH_CONTENT, Client, Page, RunStream
     from streamkit._assistants.handlers import (
@@ -37,13 +43,7 @@ if _typing.TYPE_CHECKING:
         text_deltas,
     )
     from streamkit._bulk import ReplayResult, replay_many
-    from streamkit._engine.accumulate import (
-        MAX_INDEX_GAP,
-        Accumulator,
-        Anomaly,
-        Change,
-        ChangeKind,
-    )
+    from streamkit._engine.changes import Anomaly, Change
     from streamkit._engine.convert import converter, parse_event, to_dict
     from streamkit._replay import replay
     from streamkit.errors import (
@@ -82,9 +82,10 @@ _LAZY: dict[str, str] = {
     ),
     **dict.fromkeys(["ReplayResult", "replay_many"], "streamkit._bulk"),
     **dict.fromkeys(
-        ["MAX_INDEX_GAP", "Accumulator", "Anomaly", "Change", "ChangeKind"],
-        "streamkit._engine.accumulate",
+        ["MAX_INDEX_GAP", "Accumulator", "AssistantsChange", "ChangeKind"],
+        "streamkit._assistants.accumulator",
     ),
+    **dict.fromkeys(["Anomaly", "Change"], "streamkit._engine.changes"),
     **dict.fromkeys(["converter", "parse_event", "to_dict"], "streamkit._engine.convert"),
     "replay": "streamkit._replay",
     **dict.fromkeys(
@@ -128,6 +129,7 @@ __all__ = [
     "AccumulateError",
     "Accumulator",
     "Anomaly",
+    "AssistantsChange",
     "AsyncClient",
     "AsyncEventHandler",
     "AsyncPage",

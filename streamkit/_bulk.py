@@ -27,7 +27,7 @@ from typing import Any
 import attrs
 
 from streamkit import models as m
-from streamkit._engine.accumulate import Accumulator
+from streamkit._assistants.accumulator import Accumulator
 from streamkit._engine.convert import to_dict
 from streamkit._replay import replay
 from streamkit.errors import StreamkitError

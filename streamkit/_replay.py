@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from streamkit._engine.accumulate import Accumulator
+from streamkit._assistants.accumulator import Accumulator
 from streamkit._sources import DEFAULT_CHUNK_SIZE, LocalSource, decode, iter_local_bytes
 from streamkit.errors import StreamkitError
 from streamkit.sse import DEFAULT_MAX_EVENT_SIZE, SSEDecoder

@@ -36,8 +36,8 @@ from rich.table import Table
 from rich.text import Text
 
 from streamkit import models as m
+from streamkit._assistants.accumulator import Accumulator
 from streamkit._assistants.handlers import EventHandler, consume
-from streamkit._engine.accumulate import Accumulator
 
 __all__ = ["LiveView", "paced", "watch"]
 

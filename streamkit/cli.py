@@ -17,8 +17,8 @@ from contextlib import nullcontext
 from types import ModuleType
 
 from streamkit import __version__, models, recordings
+from streamkit._assistants.accumulator import Accumulator
 from streamkit._bulk import ReplayResult, expand_paths, replay_many
-from streamkit._engine.accumulate import Accumulator
 from streamkit.errors import StreamkitError
 from streamkit.sse import SSEDecoder
 

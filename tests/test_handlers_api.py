@@ -8,8 +8,8 @@ import typing
 import pytest
 
 import streamkit
+from streamkit._assistants.accumulator import ChangeKind
 from streamkit._assistants.handlers import _ROUTES, CALLBACKS, _calls
-from streamkit._engine.accumulate import ChangeKind
 
 
 def test_every_change_kind_has_a_route() -> None:

@@ -19,7 +19,8 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import Any
 
 from streamkit import models as m
-from streamkit._engine.accumulate import Accumulator, Change
+from streamkit._assistants.accumulator import Accumulator
+from streamkit._engine.changes import Change
 from streamkit._engine.convert import parse_event
 from streamkit.errors import ParseError, StreamError, StreamkitError
 from streamkit.sse import ServerSentEvent
@@ -42,21 +43,25 @@ __all__ = [
 # fire one callback with the snapshot, or the delta and the snapshot.
 
 
-def _snapshot(name: str) -> Callable[[Change], Iterator[tuple[str, tuple[Any, ...]]]]:
-    def route(change: Change) -> Iterator[tuple[str, tuple[Any, ...]]]:
+def _snapshot(
+    name: str,
+) -> Callable[[Change[Any, Any, Any]], Iterator[tuple[str, tuple[Any, ...]]]]:
+    def route(change: Change[Any, Any, Any]) -> Iterator[tuple[str, tuple[Any, ...]]]:
         yield name, (change.snapshot,)
 
     return route
 
 
-def _delta_and_snapshot(name: str) -> Callable[[Change], Iterator[tuple[str, tuple[Any, ...]]]]:
-    def route(change: Change) -> Iterator[tuple[str, tuple[Any, ...]]]:
+def _delta_and_snapshot(
+    name: str,
+) -> Callable[[Change[Any, Any, Any]], Iterator[tuple[str, tuple[Any, ...]]]]:
+    def route(change: Change[Any, Any, Any]) -> Iterator[tuple[str, tuple[Any, ...]]]:
         yield name, (change.delta, change.snapshot)
 
     return route
 
 
-def _run_created(change: Change) -> Iterator[tuple[str, tuple[Any, ...]]]:
+def _run_created(change: Change[Any, Any, Any]) -> Iterator[tuple[str, tuple[Any, ...]]]:
     run = change.snapshot
     yield "on_run_created", (run,)
     # A run first seen through a later event gets its status from that
@@ -65,7 +70,7 @@ def _run_created(change: Change) -> Iterator[tuple[str, tuple[Any, ...]]]:
         yield "on_run_status", (run,)
 
 
-def _run_done(change: Change) -> Iterator[tuple[str, tuple[Any, ...]]]:
+def _run_done(change: Change[Any, Any, Any]) -> Iterator[tuple[str, tuple[Any, ...]]]:
     run: m.Run = change.snapshot
     yield "on_run_status", (run,)
     action = run.required_action
@@ -76,10 +81,10 @@ def _run_done(change: Change) -> Iterator[tuple[str, tuple[Any, ...]]]:
 
 def _tool_call(
     name: str, *, with_delta: bool
-) -> Callable[[Change], Iterator[tuple[str, tuple[Any, ...]]]]:
+) -> Callable[[Change[Any, Any, Any]], Iterator[tuple[str, tuple[Any, ...]]]]:
     """A tool call change, then the code-interpreter conveniences for what its delta carried."""
 
-    def route(change: Change) -> Iterator[tuple[str, tuple[Any, ...]]]:
+    def route(change: Change[Any, Any, Any]) -> Iterator[tuple[str, tuple[Any, ...]]]:
         snapshot = change.snapshot
         yield name, ((change.delta, snapshot) if with_delta else (snapshot,))
         delta = change.delta
@@ -98,7 +103,7 @@ def _tool_call(
     return route
 
 
-def _text_created(change: Change) -> Iterator[tuple[str, tuple[Any, ...]]]:
+def _text_created(change: Change[Any, Any, Any]) -> Iterator[tuple[str, tuple[Any, ...]]]:
     text = change.snapshot
     yield "on_text_created", (text,)
     # As openai-python: the first fragment is a delta too.
@@ -106,19 +111,19 @@ def _text_created(change: Change) -> Iterator[tuple[str, tuple[Any, ...]]]:
         yield "on_text_delta", (change.delta, text)
 
 
-def _nothing(change: Change) -> Iterator[tuple[str, tuple[Any, ...]]]:
+def _nothing(change: Change[Any, Any, Any]) -> Iterator[tuple[str, tuple[Any, ...]]]:
     return iter(())
 
 
-def _error(change: Change) -> Iterator[tuple[str, tuple[Any, ...]]]:
+def _error(change: Change[Any, Any, Any]) -> Iterator[tuple[str, tuple[Any, ...]]]:
     yield "on_error", (change.snapshot,)
 
 
-def _unknown(change: Change) -> Iterator[tuple[str, tuple[Any, ...]]]:
+def _unknown(change: Change[Any, Any, Any]) -> Iterator[tuple[str, tuple[Any, ...]]]:
     yield "on_unknown_event", (change.event,)
 
 
-_Route = Callable[[Change], Iterator[tuple[str, tuple[Any, ...]]]]
+_Route = Callable[[Change[Any, Any, Any]], Iterator[tuple[str, tuple[Any, ...]]]]
 _ROUTES: dict[str, _Route] = {
     "thread.created": _nothing,
     "run.created": _run_created,
@@ -188,7 +193,7 @@ CALLBACKS: frozenset[str] = frozenset(
 )
 
 
-def _calls(changes: list[Change]) -> Iterator[tuple[str, tuple[Any, ...]]]:
+def _calls(changes: list[Change[Any, Any, Any]]) -> Iterator[tuple[str, tuple[Any, ...]]]:
     for change in changes:
         yield from _ROUTES[change.kind](change)
 

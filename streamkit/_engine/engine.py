@@ -1,0 +1,161 @@
+"""The protocol-neutral accumulator: positions, transactions, strict and lenient mode.
+
+:class:`Engine` feeds one event at a time: it numbers it, finds the
+protocol's route for it, runs the route inside a transaction, and turns what
+went wrong into a precise error (strict) or an :class:`Anomaly` (lenient),
+with nothing of a rejected event applied. A protocol is a subclass that
+supplies data and routes:
+
+* ``json_routes``: event name -> route taking the event's parsed JSON (the
+  hot path: deltas are merged from their JSON, no typed event is built);
+* ``class_routes``: typed event class -> route taking the typed event;
+* ``parse``: the protocol's ``parse_event``.
+
+Routes return the :class:`~streamkit._engine.changes.Change` list of the event.
+"""
+
+from __future__ import annotations
+
+import typing
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+from streamkit._engine.changes import Anomaly, Change, Lazy
+from streamkit._engine.convert import _json_error_where, _parse_error, loads, to_dict
+from streamkit._engine.merge import Problem, Tx
+from streamkit.errors import AccumulateError, ParseError
+from streamkit.sse import ServerSentEvent
+
+__all__ = ["ClassRoute", "Engine", "JsonRoute"]
+
+JsonRoute = Callable[[Any, Any, Any, int, Tx], list[Change[Any, Any, Any]]]
+"""(engine, parsed JSON, event or Lazy event, position, tx) -> changes."""
+ClassRoute = Callable[[Any, Any, int, Tx], list[Change[Any, Any, Any]]]
+"""(engine, typed event, position, tx) -> changes."""
+
+
+class Engine:
+    """Base of the accumulators: feed events, get Changes; see the module docstring.
+
+    Args:
+        strict: raise on bad input, before any of it is applied (the default);
+            with ``strict=False`` the problem is recorded in :attr:`anomalies`,
+            the offending event (or, for a mere conflict, the conflicting
+            field) is skipped, and the stream goes on.
+    """
+
+    json_routes: ClassVar[dict[str, JsonRoute]] = {}
+    class_routes: ClassVar[dict[type, ClassRoute]] = {}
+    #: The typed classes whose events are merged through their wire JSON.
+    json_classes: ClassVar[frozenset[type]] = frozenset()
+
+    def __init__(self, *, strict: bool = True) -> None:
+        self.strict = strict
+        #: Problems recorded (all of them in lenient mode; terminal mismatches always).
+        self.anomalies: list[Anomaly] = []
+        #: The number of events fed.
+        self.position = 0
+        self._tx = Tx(lenient=not strict)
+
+    def parse(self, sse: ServerSentEvent, position: int | None = None) -> Any:
+        """The typed event of a decoded one (the protocol's ``parse_event``)."""
+        raise NotImplementedError
+
+    def feed(self, event: Any) -> list[Change[Any, Any, Any]]:
+        """Apply one event (typed, or a ServerSentEvent parsed here); return its Changes."""
+        self.position += 1
+        position = self.position
+        if event.__class__ is ServerSentEvent:
+            json_route = self.json_routes.get(event.event)
+            if json_route is not None:
+                lazy_event = Lazy(self.parse, event)
+                return self._feed_json(json_route, event.event, event.data, lazy_event, position)
+            try:
+                event = self.parse(event, position)
+            except ParseError as error:
+                if self.strict:
+                    raise
+                self.record("parse", event.event, None, error.path, error.reason)
+                return []
+        elif event.__class__ in self.json_classes:
+            # A typed delta merges through its wire JSON: one merge engine.
+            typed: Any = event
+            route = self.json_routes[typed.event]
+            return self._feed_json(route, typed.event, to_dict(typed.data), typed, position)
+        name = event.event
+        class_route = self.class_routes.get(event.__class__)
+        if class_route is None:  # pragma: no cover - every event class has a route
+            return []
+        tx = self._tx.begin(not self.strict)
+        try:
+            changes = class_route(self, event, position, tx)
+        except Problem as problem:
+            tx.rollback()
+            object_id = getattr(getattr(event, "data", None), "id", None)
+            if self.strict:
+                self.fail(problem, position, name, object_id)
+            self.record(problem.kind, name, object_id, problem.path, problem.reason)
+            return []
+        for conflict in tx.conflicts:
+            object_id = getattr(getattr(event, "data", None), "id", None)
+            self.record(conflict.kind, name, object_id, conflict.path, conflict.reason)
+        return changes
+
+    def _feed_json(
+        self, route: JsonRoute, name: str, data: Any, event: Any, position: int
+    ) -> list[Change[Any, Any, Any]]:
+        """An event merged from its parsed JSON: no typed event is built.
+
+        The JSON types are checked during the merge, as the converter checks
+        them; a wrong one rolls the event back and is a ParseError.
+        """
+        try:
+            payload = loads(data) if data.__class__ is str else data
+        except (ValueError, RecursionError) as exc:
+            reason = f"not valid JSON ({_json_error_where(exc)})"
+            if self.strict:
+                raise _parse_error(name, position, "data", reason) from None
+            self.record("parse", name, None, "data", reason)
+            return []
+        tx = self._tx.begin(not self.strict)
+        try:
+            changes = route(self, payload, event, position, tx)
+        except Problem as problem:
+            tx.rollback()
+            object_id = payload.get("id") if payload.__class__ is dict else None
+            if problem.kind == "parse" and self.strict:
+                raise _parse_error(name, position, problem.path, problem.reason) from None
+            if self.strict:
+                self.fail(problem, position, name, object_id)
+            self.record(problem.kind, name, object_id, problem.path, problem.reason)
+            return []
+        for conflict in tx.conflicts:
+            self.record(conflict.kind, name, payload.get("id"), conflict.path, conflict.reason)
+        return changes
+
+    def fail(self, problem: Problem, position: int, name: str, object_id: Any) -> typing.NoReturn:
+        """Raise the precise error for ``problem`` (what, where; never payload text)."""
+        subject = f"{object_id}: " if isinstance(object_id, str) else ""
+        message = f"event {position} ({name}): {subject}{problem.path}: {problem.reason}"
+        raise AccumulateError(
+            message,
+            position=position,
+            event=name,
+            object_id=object_id if isinstance(object_id, str) else None,
+            path=problem.path,
+            kind=problem.kind,
+            reason=problem.reason,
+        )
+
+    def record(self, kind: str, name: str, object_id: Any, path: str, message: str) -> None:
+        """Record an anomaly at the current position."""
+        self.anomalies.append(
+            Anomaly(
+                kind,
+                self.position,
+                name,
+                object_id if isinstance(object_id, str) else None,
+                path,
+                message,
+            )
+        )
