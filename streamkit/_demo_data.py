@@ -9,7 +9,7 @@ It is not one of :data:`streamkit.recordings.NAMES` (those are real API output).
 
 Regenerate the file after changing the builders (a test checks they agree)::
 
-    python -m streamkit.demo_data
+    python -m streamkit._demo_data
 """
 
 from __future__ import annotations

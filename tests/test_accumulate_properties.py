@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 import streamkit
 from streamkit import Accumulator, Change, ServerSentEvent, SSEDecoder, to_dict
 from streamkit import models as m
-from streamkit import testing as builders
+from tests import builders
 
 
 def feed_all(

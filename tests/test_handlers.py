@@ -29,7 +29,7 @@ from hypothesis import strategies as st
 import streamkit
 from streamkit import ServerSentEvent, SSEDecoder, recordings, to_dict
 from streamkit import models as m
-from streamkit import testing as builders
+from tests import builders
 
 Entry = tuple[Any, ...]
 Log = list[Entry]

@@ -33,6 +33,7 @@ from streamkit.models import (
     TextContentBlock,
     ToolCallsStepDetails,
 )
+from tests.strategies import final_messages, final_steps
 
 SEEDS = range(20)
 
@@ -372,7 +373,7 @@ stream_options = st.fixed_dictionaries(
 
 
 @settings(max_examples=60)
-@given(step=testing.final_steps(), options=stream_options, interleave=st.booleans())
+@given(step=final_steps(), options=stream_options, interleave=st.booleans())
 def test_step_stream_carries_the_final_step(
     step: RunStep, options: dict[str, Any], interleave: bool
 ) -> None:
@@ -388,7 +389,7 @@ def test_step_stream_carries_the_final_step(
 
 
 @settings(max_examples=60)
-@given(message=testing.final_messages(), options=stream_options)
+@given(message=final_messages(), options=stream_options)
 def test_message_stream_carries_the_final_message(
     message: Message, options: dict[str, Any]
 ) -> None:
@@ -404,8 +405,8 @@ def test_message_stream_carries_the_final_message(
 
 @settings(max_examples=20)
 @given(
-    steps=st.lists(testing.final_steps(), max_size=3),
-    messages=st.lists(testing.final_messages(), max_size=2),
+    steps=st.lists(final_steps(), max_size=3),
+    messages=st.lists(final_messages(), max_size=2),
     seed=st.integers(min_value=0, max_value=2**32),
 )
 def test_run_streams_parse(steps: list[RunStep], messages: list[Message], seed: int) -> None:
@@ -420,7 +421,7 @@ def test_strategies_draw_every_kind() -> None:
     seen: set[str] = set()
 
     @settings(max_examples=150, database=None)
-    @given(step=testing.final_steps(), message=testing.final_messages())
+    @given(step=final_steps(), message=final_messages())
     def collect(step: RunStep, message: Message) -> None:
         assert step.status == "completed"
         assert message.status == "completed"
@@ -674,5 +675,68 @@ def test_split_points_rejects_negative_n() -> None:
 
 
 def test_import_does_not_need_hypothesis() -> None:
-    code = "import sys, streamkit.testing; assert 'hypothesis' not in sys.modules"
+    code = (
+        "import sys\n"
+        "from streamkit.testing import *\n"
+        "assert 'hypothesis' not in sys.modules, 'streamkit.testing imported hypothesis'"
+    )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_wire_pieces_need_no_models() -> None:
+    """The wire pieces load without the models and the converter (the mock server, benchmarks)."""
+    code = (
+        "import sys\n"
+        "from streamkit.testing import DONE, encode, event, message_object, step_delta\n"
+        "assert not [m for m in sys.modules if m.startswith(('streamkit.models', 'cattrs'))]"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_public_names() -> None:
+    """Every name of __all__ resolves, and dir() offers them all."""
+    for name in testing.__all__:
+        assert getattr(testing, name) is not None
+    assert set(testing.__all__) <= set(dir(testing))
+    assert len(set(testing.__all__)) == len(testing.__all__)
+    with pytest.raises(AttributeError, match="no_such_name"):
+        _ = testing.no_such_name
+
+
+def test_event_and_done() -> None:
+    """event() writes compact JSON, raw UTF-8 unless asked for ASCII; DONE ends a stream."""
+    sse = testing.event("thread.run.created", {"a": [1, "é"]})
+    assert sse == streamkit.ServerSentEvent("thread.run.created", '{"a":[1,"é"]}')
+    ascii_sse = testing.event("x", {"a": "é"}, ensure_ascii=True)
+    assert ascii_sse.data == '{"a":"\\u00e9"}'
+    assert testing.encode([testing.DONE]) == b"event: done\ndata: [DONE]\n\n"
+    assert testing.random_id(random.Random(0), "run_") == testing.random_id(
+        random.Random(0), "run_"
+    )
+    assert len(testing.random_id(random.Random(0), "run_")) == len("run_") + 24
+
+
+def test_wire_objects_parse_to_their_models() -> None:
+    """run_object, step_object, message_object and the delta envelopes parse and round-trip."""
+    common = {"thread_id": "thread_1", "assistant_id": "asst_1", "created_at": 1_700_000_000}
+    run = testing.run_object("run_1", "queued", **common)
+    call = {"id": "call_1", "type": "function", "function": {"name": "f", "arguments": "{}"}}
+    call["function"]["output"] = None
+    step = testing.step_object(
+        "step_1", {"type": "tool_calls", "tool_calls": [call]}, run_id="run_1", **common
+    )
+    text = {"type": "text", "text": {"value": "Hi", "annotations": []}}
+    message = testing.message_object("msg_1", content=[text], run_id="run_1", **common)
+    step_delta = testing.step_delta("step_1", [{"index": 0, **call}])
+    message_delta = testing.message_delta("msg_1", [{"index": 0, **text}])
+    for name, data in [
+        ("thread.run.created", run),
+        ("thread.run.step.created", step),
+        ("thread.message.created", message),
+        ("thread.run.step.delta", step_delta),
+        ("thread.message.delta", message_delta),
+    ]:
+        parsed = streamkit.parse_event(testing.event(name, data))
+        assert streamkit.to_dict(parsed.data) == data
+    assert step["type"] == "tool_calls"
+    assert testing.run_object("run_1", "completed", usage=None, extra=1, **common)["extra"] == 1

@@ -1,0 +1,164 @@
+"""Stream builders: realistic Assistants-API run streams made from final objects.
+
+Give :func:`step_events`, :func:`message_events` or :func:`run_events` the objects a run should
+end with -- a :class:`~streamkit.models.RunStep`, a :class:`~streamkit.models.Message`, a whole
+:class:`~streamkit.models.Run` -- and they build the Server-Sent Events a server could have sent
+to produce them: ``*.created`` and ``*.in_progress`` with the content still empty, ``*.delta``
+events carrying every streamed text in random fragments, and the terminal event with the final
+object. A correct accumulator fed such a stream ends with exactly the objects the stream was
+built from, which makes these builders the input of the property tests, the demo, the mock
+server's scenes and the benchmarks. :func:`encode` turns events into the bytes a server sends;
+:func:`split_points` cuts bytes into reads.
+
+The streams follow what the real API sends (see the reference recordings in
+:mod:`streamkit.recordings`) and stress what it may send:
+
+* every streamed text (``code_interpreter.input``, ``function.arguments``, ``logs``,
+  ``text.value``, ``refusal``) arrives in fragments of 1 to ``max_fragment`` characters;
+* the first delta of a tool call carries ``index``, ``id``, ``type`` and the head of the call
+  (``function``: ``name``, ``arguments`` = first fragment or ``""``, ``output``;
+  ``code_interpreter``: ``input``, ``outputs: []``); later deltas carry ``index`` and only
+  sometimes ``type`` (an entry without ``type`` parses as
+  :class:`~streamkit.models.UnknownObject`; the accumulator keeps the slot's type);
+* images arrive whole; ``file_search`` calls arrive as one ``{"file_search": {}}`` delta, their
+  ``results`` and ``ranking_options`` only in the terminal step;
+* ``interleave``: the fragments of parallel tool calls (and of one call's outputs) are woven
+  together at random, each call's own fragments staying in order;
+* ``out_of_order``: the order in which calls, outputs, content blocks and annotations are
+  *introduced* is shuffled, so index 1 may come before index 0;
+* now and then a delta carries two or three entries: two heads at once, or two fragments of the
+  same index (in order).
+
+Everything is a pure function of its arguments: the same ``random.Random`` state gives the same
+events. Data is JSON written with ``json.dumps(..., ensure_ascii=False, separators=(",", ":"))``
+(:func:`dumps`; the API sends raw UTF-8, so byte-level splits fall inside multi-byte characters
+too), from :func:`streamkit.to_dict` of real models or from dicts of the schema's delta shapes;
+every event parses with :func:`streamkit.parse_event`. Texts must be valid Unicode (no lone
+surrogates).
+
+For hand-written streams, the same pieces one at a time: :func:`event` (a name and JSON data),
+:data:`DONE`, the delta envelopes :func:`step_delta` and :func:`message_delta`, and whole wire
+objects with every key the API sends, :func:`run_object`, :func:`step_object` and
+:func:`message_object`. The ``example_*`` functions give the final objects of a realistic run
+(code interpreter, parallel function calls, file search, an answer with citations).
+
+Names are imported on first use (PEP 562): the wire pieces need neither the models nor the
+converter, and nothing here needs Hypothesis.
+"""
+
+from __future__ import annotations
+
+import typing as _typing
+
+if _typing.TYPE_CHECKING:
+    from streamkit.testing._builders import message_events, run_events, step_events
+    from streamkit.testing._examples import (
+        EXAMPLE_CODE_INPUT,
+        EXAMPLE_MESSAGE_TEXT,
+        example_code_interpreter_step,
+        example_file_search_step,
+        example_function_calls_step,
+        example_message,
+        example_message_creation_step,
+        example_run,
+        example_step,
+    )
+    from streamkit.testing._wire import (
+        DONE,
+        dumps,
+        encode,
+        event,
+        message_delta,
+        message_object,
+        random_id,
+        run_object,
+        split_points,
+        step_delta,
+        step_object,
+    )
+
+# Public name -> the module that defines it.
+_LAZY: dict[str, str] = {
+    **dict.fromkeys(
+        [
+            "DONE",
+            "dumps",
+            "encode",
+            "event",
+            "message_delta",
+            "message_object",
+            "random_id",
+            "run_object",
+            "split_points",
+            "step_delta",
+            "step_object",
+        ],
+        "streamkit.testing._wire",
+    ),
+    **dict.fromkeys(["message_events", "run_events", "step_events"], "streamkit.testing._builders"),
+    **dict.fromkeys(
+        [
+            "EXAMPLE_CODE_INPUT",
+            "EXAMPLE_MESSAGE_TEXT",
+            "example_code_interpreter_step",
+            "example_file_search_step",
+            "example_function_calls_step",
+            "example_message",
+            "example_message_creation_step",
+            "example_run",
+            "example_step",
+        ],
+        "streamkit.testing._examples",
+    ),
+}
+
+# Former private names that tests/test_view.py still reads as ``testing._X``; they go once it
+# reads the public ones.
+_RENAMED: dict[str, str] = {
+    "_PLOT_INPUT": "EXAMPLE_CODE_INPUT",
+    "_MESSAGE_TEXT": "EXAMPLE_MESSAGE_TEXT",
+}
+
+
+def __getattr__(name: str) -> _typing.Any:
+    public = _RENAMED.get(name, name)
+    module_name = _LAZY.get(public)
+    if module_name is None:
+        msg = f"module 'streamkit.testing' has no attribute {name!r}"
+        raise AttributeError(msg)
+    from importlib import import_module
+
+    value = getattr(import_module(module_name), public)
+    globals()[name] = value  # later reads skip __getattr__
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
+
+__all__ = [
+    "DONE",
+    "EXAMPLE_CODE_INPUT",
+    "EXAMPLE_MESSAGE_TEXT",
+    "dumps",
+    "encode",
+    "event",
+    "example_code_interpreter_step",
+    "example_file_search_step",
+    "example_function_calls_step",
+    "example_message",
+    "example_message_creation_step",
+    "example_run",
+    "example_step",
+    "message_delta",
+    "message_events",
+    "message_object",
+    "random_id",
+    "run_events",
+    "run_object",
+    "split_points",
+    "step_delta",
+    "step_events",
+    "step_object",
+]
