@@ -52,6 +52,7 @@ __all__ = [
     "aiter_bytes",
     "aiter_sse",
     "connect_sse",
+    "error_from_body",
     "iter_bytes",
     "iter_sse",
 ]
@@ -77,7 +78,12 @@ def _describe(response: httpx.Response) -> str:
     return f"{request.method} {url}"
 
 
-def _error_from_body(response: httpx.Response, body: bytes) -> ResponseError:
+def error_from_body(response: httpx.Response, body: bytes) -> ResponseError:
+    """The :class:`ResponseError` for an HTTP error ``response`` whose body is ``body``.
+
+    The API's error code and message come from a JSON error body; the message
+    names the status, the method and the URL without its query, never the body.
+    """
     code: str | None = None
     message: str | None = None
     try:
@@ -109,6 +115,10 @@ def _error_from_body(response: httpx.Response, body: bytes) -> ResponseError:
         error_message=message,
         request_id=request_id,
     )
+
+
+# The old private name, for code not yet moved over.
+_error_from_body = error_from_body
 
 
 def _check_content_type(response: httpx.Response) -> None:
@@ -157,7 +167,7 @@ def check_response(response: httpx.Response) -> None:
     """
     if response.is_error:
         body = response.content if _is_read(response) else _read_error_body(response)
-        raise _error_from_body(response, body)
+        raise error_from_body(response, body)
     _check_content_type(response)
 
 
@@ -165,7 +175,7 @@ async def acheck_response(response: httpx.Response) -> None:
     """The async twin of :func:`check_response`, for responses of an ``httpx.AsyncClient``."""
     if response.is_error:
         body = response.content if _is_read(response) else await _aread_error_body(response)
-        raise _error_from_body(response, body)
+        raise error_from_body(response, body)
     _check_content_type(response)
 
 

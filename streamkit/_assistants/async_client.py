@@ -3,46 +3,56 @@
 The same endpoints, parameters, errors, retries, paging, tool loop and
 recovery as the sync client, over an ``httpx.AsyncClient``, driving an
 :class:`~streamkit.AsyncEventHandler`. Tool functions may be plain or
-``async def``. The shared rules (backoff, request bodies, output encoding,
-status-to-event tables) live in :mod:`streamkit.client`.
+``async def``. Nothing is written twice: the endpoints (requests, parsing,
+paging) are described once in :mod:`~streamkit._assistants.endpoints` and the
+retry policy once in :mod:`streamkit._transport`; this module only awaits
+them through ``client.transport`` (:class:`~streamkit._transport.AsyncTransport`).
 """
 
 from __future__ import annotations
 
 import asyncio
 import inspect
-import os
 import typing
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from typing import Any, Generic, TypeVar
 
 import httpx
+from typing_extensions import Unpack
 
 from streamkit import models as m
+from streamkit._assistants import endpoints
 from streamkit._assistants.client import (
     _MESSAGE,
     _MESSAGE_EVENTS,
-    _RETRY_STATUSES,
-    _RUN,
     _SETTLED,
-    _STEP,
     _STEP_EVENTS,
-    DEFAULT_BASE_URL,
-    FILE_SEARCH_CONTENT,
-    ToolFunction,
     _as_output,
     _awaited_calls,
-    _backoff,
     _invoke_tool,
-    _list_params,
-    _parse,
     _submission,
     _tool_failure,
 )
+from streamkit._assistants.endpoints import Listing
+from streamkit._assistants.endpoints import parse_as as _parse
 from streamkit._assistants.handlers import AsyncEventHandler, _calls
+from streamkit._assistants.params import (
+    FILE_SEARCH_CONTENT,
+    RunCreateParams,
+    RunListParams,
+    RunStepInclude,
+    RunStepListParams,
+    RunStreamParams,
+    ThreadCreateAndRunParams,
+    ThreadCreateAndRunStreamParams,
+    ToolErrors,
+    ToolFunction,
+)
 from streamkit._engine.accumulate import Accumulator
+from streamkit._engine.requests import Request
+from streamkit._transport import AsyncTransport
 from streamkit.errors import StreamError, StreamkitError, TransportError
-from streamkit.io import _error_from_body, acheck_response
+from streamkit.io import acheck_response
 from streamkit.models.events import EVENT_CLASSES
 from streamkit.sse import SSEDecoder
 
@@ -52,35 +62,40 @@ T = TypeVar("T")
 
 
 class AsyncPage(Generic[T]):
-    """One page of a list endpoint; ``async for`` walks every page on its own."""
+    """One page of a list endpoint; ``async for`` walks every page on its own.
 
-    def __init__(
-        self,
-        data: list[T],
-        *,
-        has_more: bool,
-        first_id: str | None,
-        last_id: str | None,
-        fetch_after: Callable[[str], Awaitable[AsyncPage[T]]],
-    ) -> None:
-        self.data = data
-        self.has_more = has_more
-        self.first_id = first_id
-        self.last_id = last_id
-        self._fetch_after = fetch_after
+    The attributes are :class:`~streamkit.Page`'s.
+    """
+
+    def __init__(self, listing: Listing[T], transport: AsyncTransport) -> None:
+        self.data = listing.data
+        self.has_more = listing.has_more
+        self.first_id = listing.first_id
+        self.last_id = listing.last_id
+        self._next_page = listing.next_page
+        self._transport = transport
 
     async def __aiter__(self) -> AsyncIterator[T]:
-        page: AsyncPage[T] = self
-        while True:
-            for item in page.data:
+        for item in self.data:
+            yield item
+        call = self._next_page
+        while call is not None:
+            listing = await self._transport.call(call)
+            for item in listing.data:
                 yield item
-            if not page.has_more or page.last_id is None:
-                return
-            page = await page._fetch_after(page.last_id)
+            call = listing.next_page
+
+    def __repr__(self) -> str:
+        return f"<AsyncPage of {len(self.data)}, has_more={self.has_more}>"
 
 
 class AsyncClient:
-    """The async Runs client; the same arguments as :class:`streamkit.Client`."""
+    """The async Runs client; the same arguments as :class:`streamkit.Client`.
+
+    ``client.transport`` is an :class:`~streamkit._transport.AsyncTransport`:
+    ``await transport.send(request)``, ``await transport.call(call)``,
+    ``async with transport.open(request) as chunks``, ``await transport.sleep(s)``.
+    """
 
     def __init__(
         self,
@@ -92,23 +107,33 @@ class AsyncClient:
         http_client: httpx.AsyncClient | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
-        key = api_key if api_key is not None else os.environ.get("OPENAI_API_KEY")
-        if not key:
-            msg = "no API key: pass api_key= or set OPENAI_API_KEY"
-            raise ValueError(msg)
-        self._api_key = key
-        url = base_url or os.environ.get("OPENAI_BASE_URL") or DEFAULT_BASE_URL
-        self.base_url = url.rstrip("/")
-        self.max_retries = max_retries
-        self._sleep = sleep
-        self._owns_http = http_client is None
-        self._http = http_client or httpx.AsyncClient(timeout=timeout)
-        self._timeout = timeout
+        self.transport = AsyncTransport(
+            api_key=api_key,
+            base_url=base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            http_client=http_client,
+            sleep=sleep,
+        )
         self.runs = _AsyncRuns(self)
         self.threads = _AsyncThreads(self)
 
     def __repr__(self) -> str:
         return f"<streamkit.AsyncClient base_url={self.base_url!r}>"  # never the key
+
+    @property
+    def base_url(self) -> str:
+        """The API's base URL (the transport's)."""
+        return self.transport.base_url
+
+    @property
+    def max_retries(self) -> int:
+        """How often a JSON request is tried again (the transport's; settable)."""
+        return self.transport.max_retries
+
+    @max_retries.setter
+    def max_retries(self, value: int) -> None:
+        self.transport.max_retries = value
 
     async def __aenter__(self) -> AsyncClient:
         return self
@@ -118,79 +143,25 @@ class AsyncClient:
 
     async def aclose(self) -> None:
         """Close the HTTP client, if this client made it."""
-        if self._owns_http:
-            await self._http.aclose()
+        await self.transport.aclose()
 
-    def _headers(self, *, stream: bool = False) -> dict[str, str]:
-        headers = {
-            "Authorization": f"Bearer {self._api_key}",
-            "OpenAI-Beta": "assistants=v2",
-            "Content-Type": "application/json",
-        }
-        if stream:
-            headers["Accept"] = "text/event-stream"
-            headers["Cache-Control"] = "no-store"
-        return headers
+    # -- What AsyncRunStream calls until it runs on the transport: thin wrappers over it. --
+
+    @property
+    def _sleep(self) -> Callable[[float], Awaitable[None]]:
+        return self.transport.sleep
 
     async def _request(
         self, method: str, path: str, *, body: Any = None, params: Any = None
     ) -> Any:
-        url = self.base_url + path
-        attempt = 0
-        while True:
-            try:
-                response = await self._http.request(
-                    method,
-                    url,
-                    json=body,
-                    params=params,
-                    headers=self._headers(),
-                    timeout=self._timeout,
-                )
-            except httpx.TransportError as exc:
-                if attempt >= self.max_retries:
-                    raise TransportError(
-                        f"{method} {url}: {type(exc).__name__} after {attempt + 1} attempt(s)"
-                    ) from exc
-                await self._sleep(_backoff(attempt, None))
-                attempt += 1
-                continue
-            if response.status_code in _RETRY_STATUSES and attempt < self.max_retries:
-                await self._sleep(_backoff(attempt, response.headers.get("retry-after")))
-                attempt += 1
-                continue
-            if response.is_error:
-                raise _error_from_body(response, response.content)
-            return response.json()
+        return await self.transport.send(
+            Request(method=method, path=path, params=params, body=body)
+        )
 
     async def _open(self, method: str, path: str, body: Any) -> httpx.Response:
-        request = self._http.build_request(
-            method,
-            self.base_url + path,
-            json=body,
-            headers=self._headers(stream=True),
-            timeout=self._timeout,
+        return await self.transport.connect(
+            Request(method=method, path=path, body=body, stream=True)
         )
-        try:
-            return await self._http.send(request, stream=True)
-        except httpx.TransportError as exc:
-            msg = f"{method} {self.base_url}{path}: {type(exc).__name__}"
-            raise TransportError(msg) from exc
-
-
-async def _apage(
-    payload: Any, hook: Callable[[Any], T], fetch_after: Callable[[str], Awaitable[AsyncPage[T]]]
-) -> AsyncPage[T]:
-    if not isinstance(payload, dict) or not isinstance(payload.get("data"), list):
-        msg = "the API returned a list of an unexpected shape"
-        raise StreamkitError(msg)
-    return AsyncPage(
-        [_parse(hook, item) for item in payload["data"]],
-        has_more=bool(payload.get("has_more")),
-        first_id=payload.get("first_id"),
-        last_id=payload.get("last_id"),
-        fetch_after=fetch_after,
-    )
 
 
 class _AsyncRuns:
@@ -198,13 +169,15 @@ class _AsyncRuns:
 
     def __init__(self, client: AsyncClient) -> None:
         self._client = client
+        self._transport = client.transport
         self.steps = _AsyncSteps(client)
 
-    async def create(self, thread_id: str, *, assistant_id: str, **params: Any) -> m.Run:
+    async def create(
+        self, thread_id: str, *, assistant_id: str, **params: Unpack[RunCreateParams]
+    ) -> m.Run:
         """Create a run; send only the parameters given."""
-        body = {"assistant_id": assistant_id, **params}
-        payload = await self._client._request("POST", f"/threads/{thread_id}/runs", body=body)
-        return _parse(_RUN, payload)
+        call = endpoints.create_run(thread_id, assistant_id=assistant_id, **params)
+        return await self._transport.call(call)
 
     def stream(
         self,
@@ -213,16 +186,15 @@ class _AsyncRuns:
         assistant_id: str,
         handler: AsyncEventHandler | None = None,
         tools: Mapping[str, ToolFunction] | None = None,
-        tool_errors: str = "submit",
+        tool_errors: ToolErrors = "submit",
         recover: bool = True,
-        **params: Any,
+        **params: Unpack[RunStreamParams],
     ) -> AsyncRunStream:
         """Create a run and stream it (``async with``, ``async for``); as ``Client.runs.stream``."""
-        body = {"assistant_id": assistant_id, **params, "stream": True}
-        path = f"/threads/{thread_id}/runs"
+        request = endpoints.stream_run(thread_id, assistant_id=assistant_id, **params)
         return AsyncRunStream(
             self._client,
-            lambda: self._client._open("POST", path, body),
+            _opener(self._client, request),
             thread_id=thread_id,
             handler=handler,
             tools=tools,
@@ -232,47 +204,31 @@ class _AsyncRuns:
 
     async def retrieve(self, thread_id: str, run_id: str) -> m.Run:
         """Retrieve a run."""
-        return _parse(
-            _RUN, await self._client._request("GET", f"/threads/{thread_id}/runs/{run_id}")
-        )
+        return await self._transport.call(endpoints.retrieve_run(thread_id, run_id))
 
     async def update(
         self, thread_id: str, run_id: str, *, metadata: Mapping[str, str] | None
     ) -> m.Run:
         """Modify a run's metadata."""
-        path = f"/threads/{thread_id}/runs/{run_id}"
-        return _parse(_RUN, await self._client._request("POST", path, body={"metadata": metadata}))
+        return await self._transport.call(
+            endpoints.update_run(thread_id, run_id, metadata=metadata)
+        )
 
-    async def list(
-        self,
-        thread_id: str,
-        *,
-        limit: int | None = None,
-        order: str | None = None,
-        after: str | None = None,
-        before: str | None = None,
-    ) -> AsyncPage[m.Run]:
+    async def list(self, thread_id: str, **params: Unpack[RunListParams]) -> AsyncPage[m.Run]:
         """List a thread's runs; ``async for`` over the page walks them all."""
-        params = _list_params(limit=limit, order=order, after=after, before=before)
-        payload = await self._client._request("GET", f"/threads/{thread_id}/runs", params=params)
-
-        async def after_cursor(cursor: str) -> AsyncPage[m.Run]:
-            return await self.list(thread_id, limit=limit, order=order, after=cursor)
-
-        return await _apage(payload, _RUN, after_cursor)
+        listing = await self._transport.call(endpoints.list_runs(thread_id, **params))
+        return AsyncPage(listing, self._transport)
 
     async def cancel(self, thread_id: str, run_id: str) -> m.Run:
         """Cancel a run."""
-        path = f"/threads/{thread_id}/runs/{run_id}/cancel"
-        return _parse(_RUN, await self._client._request("POST", path))
+        return await self._transport.call(endpoints.cancel_run(thread_id, run_id))
 
     async def submit_tool_outputs(
         self, thread_id: str, run_id: str, *, tool_outputs: Sequence[Mapping[str, Any]]
     ) -> m.Run:
         """Submit tool outputs to a waiting run."""
-        path = f"/threads/{thread_id}/runs/{run_id}/submit_tool_outputs"
-        body = {"tool_outputs": list(tool_outputs)}
-        return _parse(_RUN, await self._client._request("POST", path, body=body))
+        call = endpoints.submit_tool_outputs(thread_id, run_id, tool_outputs=tool_outputs)
+        return await self._transport.call(call)
 
     def submit_tool_outputs_stream(
         self,
@@ -282,55 +238,39 @@ class _AsyncRuns:
         tool_outputs: Sequence[Mapping[str, Any]],
         handler: AsyncEventHandler | None = None,
     ) -> AsyncRunStream:
-        """Submit tool outputs and stream the continuation."""
-        path = f"/threads/{thread_id}/runs/{run_id}/submit_tool_outputs"
-        body = {"tool_outputs": list(tool_outputs), "stream": True}
-        return AsyncRunStream(
-            self._client,
-            lambda: self._client._open("POST", path, body),
-            thread_id=thread_id,
-            handler=handler,
-        )
+        """Submit tool outputs and stream the run's continuation.
+
+        Read the :class:`AsyncRunStream` with ``async for`` or ``await stream.until_done()``.
+        """
+        request = endpoints.submit_tool_outputs_stream(thread_id, run_id, tool_outputs=tool_outputs)
+        opener = _opener(self._client, request)
+        return AsyncRunStream(self._client, opener, thread_id=thread_id, handler=handler)
 
 
 class _AsyncSteps:
     """``client.runs.steps``, async."""
 
     def __init__(self, client: AsyncClient) -> None:
-        self._client = client
+        self._transport = client.transport
 
     async def list(
+        self, thread_id: str, run_id: str, **params: Unpack[RunStepListParams]
+    ) -> AsyncPage[m.RunStep]:
+        """List a run's steps (``include=[FILE_SEARCH_CONTENT]`` for result content)."""
+        call = endpoints.list_run_steps(thread_id, run_id, **params)
+        return AsyncPage(await self._transport.call(call), self._transport)
+
+    async def retrieve(
         self,
         thread_id: str,
         run_id: str,
+        step_id: str,
         *,
-        limit: int | None = None,
-        order: str | None = None,
-        after: str | None = None,
-        before: str | None = None,
-        include: Sequence[str] | None = None,
-    ) -> AsyncPage[m.RunStep]:
-        """List a run's steps (``include=[FILE_SEARCH_CONTENT]`` for result content)."""
-        params = _list_params(limit=limit, order=order, after=after, before=before)
-        if include:
-            params["include[]"] = list(include)
-        path = f"/threads/{thread_id}/runs/{run_id}/steps"
-        payload = await self._client._request("GET", path, params=params)
-
-        async def after_cursor(cursor: str) -> AsyncPage[m.RunStep]:
-            return await self.list(
-                thread_id, run_id, limit=limit, order=order, after=cursor, include=include
-            )
-
-        return await _apage(payload, _STEP, after_cursor)
-
-    async def retrieve(
-        self, thread_id: str, run_id: str, step_id: str, *, include: Sequence[str] | None = None
+        include: Sequence[RunStepInclude] | None = None,
     ) -> m.RunStep:
         """Retrieve a run step."""
-        params = {"include[]": list(include)} if include else None
-        path = f"/threads/{thread_id}/runs/{run_id}/steps/{step_id}"
-        return _parse(_STEP, await self._client._request("GET", path, params=params))
+        call = endpoints.retrieve_run_step(thread_id, run_id, step_id, include=include)
+        return await self._transport.call(call)
 
 
 class _AsyncThreads:
@@ -338,11 +278,14 @@ class _AsyncThreads:
 
     def __init__(self, client: AsyncClient) -> None:
         self._client = client
+        self._transport = client.transport
 
-    async def create_and_run(self, *, assistant_id: str, **params: Any) -> m.Run:
+    async def create_and_run(
+        self, *, assistant_id: str, **params: Unpack[ThreadCreateAndRunParams]
+    ) -> m.Run:
         """Create a thread and run it."""
-        body = {"assistant_id": assistant_id, **params}
-        return _parse(_RUN, await self._client._request("POST", "/threads/runs", body=body))
+        call = endpoints.create_thread_and_run(assistant_id=assistant_id, **params)
+        return await self._transport.call(call)
 
     def create_and_run_stream(
         self,
@@ -350,17 +293,22 @@ class _AsyncThreads:
         assistant_id: str,
         handler: AsyncEventHandler | None = None,
         tools: Mapping[str, ToolFunction] | None = None,
-        **params: Any,
+        **params: Unpack[ThreadCreateAndRunStreamParams],
     ) -> AsyncRunStream:
         """Create a thread, run it and stream the run."""
-        body = {"assistant_id": assistant_id, **params, "stream": True}
+        request = endpoints.create_thread_and_run_stream(assistant_id=assistant_id, **params)
         return AsyncRunStream(
             self._client,
-            lambda: self._client._open("POST", "/threads/runs", body),
+            _opener(self._client, request),
             thread_id=None,
             handler=handler,
             tools=tools,
         )
+
+
+def _opener(client: AsyncClient, request: Request) -> Callable[[], Awaitable[httpx.Response]]:
+    """What AsyncRunStream opens its stream with (until it takes the request itself)."""
+    return lambda: client._open(request.method, request.path, request.body)
 
 
 class AsyncRunStream:

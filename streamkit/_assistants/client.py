@@ -1,8 +1,8 @@
 """The Runs API client: every endpoint of the Runs reference, streaming, the tool-call loop.
 
-``streamkit.Client`` speaks the Assistants v2 Runs endpoints over httpx: one
-method per endpoint (``client.runs.create``, ``.stream``, ``.retrieve``,
-``.update``, ``.list``, ``.cancel``, ``.submit_tool_outputs``,
+``streamkit.Client`` speaks the Assistants v2 Runs endpoints: one method per
+endpoint (``client.runs.create``, ``.stream``, ``.retrieve``, ``.update``,
+``.list``, ``.cancel``, ``.submit_tool_outputs``,
 ``.submit_tool_outputs_stream``, ``.steps.list``, ``.steps.retrieve``, and
 ``client.threads.create_and_run`` / ``.create_and_run_stream``). Streaming
 methods return a :class:`RunStream`, which owns an
@@ -11,48 +11,66 @@ methods return a :class:`RunStream`, which owns an
 ``requires_action`` by calling the functions and submitting their outputs,
 carrying on in the same stream and accumulator.
 
-Non-streaming calls retry 429, 5xx and connection errors with exponential
-backoff and jitter, honouring ``Retry-After``, at most ``max_retries`` times.
-The API key is only ever put in the ``Authorization`` header: no message,
-repr or log of streamkit contains it.
+The endpoints are described once, sans-IO, in
+:mod:`~streamkit._assistants.endpoints` (shared with the async client, see
+there for why); their parameters are typed in
+:mod:`~streamkit._assistants.params`. Every request goes through
+``client.transport`` (:class:`~streamkit._transport.SyncTransport`): JSON
+calls retry 408/409/429, 5xx and connection errors with exponential backoff
+and jitter, honouring ``Retry-After``, at most ``max_retries`` times. The API
+key is only ever put in the ``Authorization`` header: no message, repr or log
+of streamkit contains it.
 """
 
 from __future__ import annotations
 
-import email.utils
 import json
-import os
-import random
 import time
 import typing
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, contextmanager
 from typing import Any, Generic, TypeVar
 
 import httpx
+from typing_extensions import Unpack
 
 from streamkit import models as m
+from streamkit._assistants import endpoints
+from streamkit._assistants.endpoints import Listing
+from streamkit._assistants.endpoints import parse_as as _parse
 from streamkit._assistants.handlers import EventHandler, _calls
+from streamkit._assistants.params import (
+    FILE_SEARCH_CONTENT,
+    RunCreateParams,
+    RunListParams,
+    RunStepInclude,
+    RunStepListParams,
+    RunStreamParams,
+    ThreadCreateAndRunParams,
+    ThreadCreateAndRunStreamParams,
+    ToolErrors,
+    ToolFunction,
+)
 from streamkit._engine.accumulate import Accumulator
 from streamkit._engine.convert import structurer
+from streamkit._engine.requests import Request
 from streamkit._sources import decode
+from streamkit._transport import DEFAULT_BASE_URL, SyncTransport
 from streamkit.errors import StreamError, StreamkitError, TransportError
-from streamkit.io import _error_from_body, check_response
+from streamkit.io import check_response
 from streamkit.models.events import EVENT_CLASSES
 from streamkit.sse import SSEDecoder
 
-__all__ = ["DEFAULT_BASE_URL", "Client", "Page", "RunStream"]
-
-#: The public API, used when neither ``base_url`` nor ``OPENAI_BASE_URL`` is given.
-DEFAULT_BASE_URL = "https://api.openai.com/v1"
-#: The query value that makes steps carry file-search result content.
-FILE_SEARCH_CONTENT = "step_details.tool_calls[*].file_search.results[*].content"
-_RETRY_STATUSES = frozenset({408, 409, 429, 500, 502, 503, 504})
-_MAX_BACKOFF = 8.0
-_MAX_RETRY_AFTER = 60.0
+__all__ = [
+    "DEFAULT_BASE_URL",
+    "FILE_SEARCH_CONTENT",
+    "Client",
+    "Page",
+    "RunStream",
+    "ToolFunction",
+]
 
 T = TypeVar("T")
-ToolFunction = Callable[..., Any]
 
 
 class Page(Generic[T]):
@@ -65,28 +83,21 @@ class Page(Generic[T]):
         last_id: the last item's id, if any.
     """
 
-    def __init__(
-        self,
-        data: list[T],
-        *,
-        has_more: bool,
-        first_id: str | None,
-        last_id: str | None,
-        fetch_after: Callable[[str], Page[T]],
-    ) -> None:
-        self.data = data
-        self.has_more = has_more
-        self.first_id = first_id
-        self.last_id = last_id
-        self._fetch_after = fetch_after
+    def __init__(self, listing: Listing[T], transport: SyncTransport) -> None:
+        self.data = listing.data
+        self.has_more = listing.has_more
+        self.first_id = listing.first_id
+        self.last_id = listing.last_id
+        self._next_page = listing.next_page
+        self._transport = transport
 
     def __iter__(self) -> Iterator[T]:
-        page: Page[T] = self
-        while True:
-            yield from page.data
-            if not page.has_more or page.last_id is None:
-                return
-            page = page._fetch_after(page.last_id)
+        yield from self.data
+        call = self._next_page
+        while call is not None:
+            listing = self._transport.call(call)
+            yield from listing.data
+            call = listing.next_page
 
     def __repr__(self) -> str:
         return f"<Page of {len(self.data)}, has_more={self.has_more}>"
@@ -100,10 +111,19 @@ class Client:
         base_url: default ``OPENAI_BASE_URL``, else the public API.
         timeout: seconds (or an ``httpx.Timeout``) for every request.
         max_retries: how often a non-streaming request is retried after a
-            429, a 5xx or a connection error.
+            408, 409, 429, a 5xx or a connection error.
         http_client: an ``httpx.Client`` to use (its transport, proxies ...);
             streamkit sets the URL and headers on each request.
         sleep: what waits between retries (for tests).
+
+    Attributes:
+        transport: the :class:`~streamkit._transport.SyncTransport` every
+            request goes through: ``send(request)`` (JSON, retried),
+            ``call(call)``, ``open(request)`` (an event stream's byte chunks)
+            and ``sleep(seconds)``. Streams and other modules use it, never
+            the client's private parts.
+        runs: the Runs endpoints (``runs.steps``: the run steps').
+        threads: create-thread-and-run.
 
     Raises:
         ValueError: no API key was given and ``OPENAI_API_KEY`` is not set.
@@ -119,21 +139,30 @@ class Client:
         http_client: httpx.Client | None = None,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
-        key = api_key if api_key is not None else os.environ.get("OPENAI_API_KEY")
-        if not key:
-            msg = "no API key: pass api_key= or set OPENAI_API_KEY"
-            raise ValueError(msg)
-        self._api_key = key
-        self.base_url = (base_url or os.environ.get("OPENAI_BASE_URL") or DEFAULT_BASE_URL).rstrip(
-            "/"
+        self.transport = SyncTransport(
+            api_key=api_key,
+            base_url=base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            http_client=http_client,
+            sleep=sleep,
         )
-        self.max_retries = max_retries
-        self._sleep = sleep
-        self._owns_http = http_client is None
-        self._http = http_client or httpx.Client(timeout=timeout)
-        self._timeout = timeout
         self.runs = _Runs(self)
         self.threads = _Threads(self)
+
+    @property
+    def base_url(self) -> str:
+        """The API's base URL (the transport's)."""
+        return self.transport.base_url
+
+    @property
+    def max_retries(self) -> int:
+        """How often a JSON request is tried again (the transport's; settable)."""
+        return self.transport.max_retries
+
+    @max_retries.setter
+    def max_retries(self, value: int) -> None:
+        self.transport.max_retries = value
 
     def __repr__(self) -> str:
         return f"<streamkit.Client base_url={self.base_url!r}>"  # never the key
@@ -146,62 +175,26 @@ class Client:
 
     def close(self) -> None:
         """Close the HTTP client, if this client made it."""
-        if self._owns_http:
-            self._http.close()
+        self.transport.close()
 
-    # -- transport --
+    # -- What RunStream calls until it runs on the transport: thin wrappers over it. --
 
-    def _headers(self, *, stream: bool = False) -> dict[str, str]:
-        headers = {
-            "Authorization": f"Bearer {self._api_key}",
-            "OpenAI-Beta": "assistants=v2",
-            "Content-Type": "application/json",
-        }
-        if stream:
-            headers["Accept"] = "text/event-stream"
-            headers["Cache-Control"] = "no-store"
-        return headers
+    @property
+    def _sleep(self) -> Callable[[float], None]:
+        return self.transport.sleep
 
     def _request(self, method: str, path: str, *, body: Any = None, params: Any = None) -> Any:
         """Send a non-streaming request, with retries; return the parsed JSON."""
-        url = self.base_url + path
-        attempt = 0
-        while True:
-            try:
-                response = self._http.request(
-                    method,
-                    url,
-                    json=body,
-                    params=params,
-                    headers=self._headers(),
-                    timeout=self._timeout,
-                )
-            except httpx.TransportError as exc:
-                if attempt >= self.max_retries:
-                    raise TransportError(
-                        f"{method} {url}: {type(exc).__name__} after {attempt + 1} attempt(s)"
-                    ) from exc
-                self._sleep(_backoff(attempt, None))
-                attempt += 1
-                continue
-            if response.status_code in _RETRY_STATUSES and attempt < self.max_retries:
-                self._sleep(_backoff(attempt, response.headers.get("retry-after")))
-                attempt += 1
-                continue
-            if response.is_error:
-                raise _error_from_body(response, response.content)
-            return response.json()
+        return self.transport.send(Request(method=method, path=path, params=params, body=body))
 
-    def _stream(self, method: str, path: str, body: Any) -> AbstractContextManager[httpx.Response]:
+    @contextmanager
+    def _stream(self, method: str, path: str, body: Any) -> Iterator[httpx.Response]:
         """Open a streaming request (not retried: a run must not be created twice)."""
-        request = self._http.build_request(
-            method,
-            self.base_url + path,
-            json=body,
-            headers=self._headers(stream=True),
-            timeout=self._timeout,
-        )
-        return _Opened(self._http, request)
+        response = self.transport.connect(Request(method=method, path=path, body=body, stream=True))
+        try:
+            yield response
+        finally:
+            response.close()
 
 
 class _Opened(AbstractContextManager[httpx.Response]):
@@ -226,28 +219,6 @@ class _Opened(AbstractContextManager[httpx.Response]):
             self._response.close()
 
 
-def _backoff(attempt: int, retry_after: str | None) -> float:
-    """Seconds before retry ``attempt + 1``: Retry-After if sent, else exponential with jitter.
-
-    Retry-After (seconds or an HTTP date) is honoured up to a minute, so a
-    confused server cannot park the client for hours.
-    """
-    if retry_after:
-        seconds: float | None
-        try:
-            seconds = float(retry_after)
-        except ValueError:
-            try:
-                seconds = email.utils.parsedate_to_datetime(retry_after).timestamp() - time.time()
-            except (TypeError, ValueError):
-                seconds = None
-        if seconds is not None:
-            return min(_MAX_RETRY_AFTER, max(0.0, seconds))
-    base = min(_MAX_BACKOFF, 0.5 * 2.0**attempt)
-    return base * (1 + random.random() * 0.25)
-
-
-_RUN: Callable[[Any], m.Run] = structurer(m.Run)
 _MESSAGE: Callable[[Any], m.Message] = structurer(m.Message)
 # Run statuses after which polling stops: terminal, or waiting for tool outputs.
 _SETTLED = frozenset(
@@ -265,19 +236,6 @@ _MESSAGE_EVENTS = {
     "completed": "thread.message.completed",
     "incomplete": "thread.message.incomplete",
 }
-_STEP: Callable[[Any], m.RunStep] = structurer(m.RunStep)
-
-
-def _parse(hook: Callable[[Any], T], payload: Any) -> T:
-    try:
-        return hook(payload)
-    except Exception as exc:  # the converter's shape error: say what, never the payload
-        msg = f"the API returned an object of an unexpected shape ({type(exc).__name__})"
-        raise StreamkitError(msg) from None
-
-
-def _list_params(**params: Any) -> dict[str, Any]:
-    return {key: value for key, value in params.items() if value is not None}
 
 
 class _Runs:
@@ -285,12 +243,16 @@ class _Runs:
 
     def __init__(self, client: Client) -> None:
         self._client = client
+        self._transport = client.transport
         self.steps = _Steps(client)
 
-    def create(self, thread_id: str, *, assistant_id: str, **params: Any) -> m.Run:
+    def create(
+        self, thread_id: str, *, assistant_id: str, **params: Unpack[RunCreateParams]
+    ) -> m.Run:
         """Create a run (``POST /threads/{thread_id}/runs``); send only the parameters given."""
-        body = {"assistant_id": assistant_id, **params}
-        return _parse(_RUN, self._client._request("POST", f"/threads/{thread_id}/runs", body=body))
+        return self._transport.call(
+            endpoints.create_run(thread_id, assistant_id=assistant_id, **params)
+        )
 
     def stream(
         self,
@@ -299,9 +261,9 @@ class _Runs:
         assistant_id: str,
         handler: EventHandler | None = None,
         tools: Mapping[str, ToolFunction] | None = None,
-        tool_errors: str = "submit",
+        tool_errors: ToolErrors = "submit",
         recover: bool = True,
-        **params: Any,
+        **params: Unpack[RunStreamParams],
     ) -> RunStream:
         """Create a run and stream it: a :class:`RunStream` (use it as a context manager).
 
@@ -319,13 +281,12 @@ class _Runs:
                 messages back and poll until the run settles, into the same
                 snapshots. On by default.
             **params: any other parameter of the Runs reference (model,
-                instructions, tools, metadata, temperature ...).
+                instructions, metadata, temperature ...).
         """
-        body = {"assistant_id": assistant_id, **params, "stream": True}
-        opener = lambda: self._client._stream("POST", f"/threads/{thread_id}/runs", body)  # noqa: E731
+        request = endpoints.stream_run(thread_id, assistant_id=assistant_id, **params)
         return RunStream(
             self._client,
-            opener,
+            _opener(self._client, request),
             thread_id=thread_id,
             handler=handler,
             tools=tools,
@@ -335,46 +296,27 @@ class _Runs:
 
     def retrieve(self, thread_id: str, run_id: str) -> m.Run:
         """Retrieve a run."""
-        return _parse(_RUN, self._client._request("GET", f"/threads/{thread_id}/runs/{run_id}"))
+        return self._transport.call(endpoints.retrieve_run(thread_id, run_id))
 
     def update(self, thread_id: str, run_id: str, *, metadata: Mapping[str, str] | None) -> m.Run:
         """Modify a run's metadata."""
-        payload = self._client._request(
-            "POST", f"/threads/{thread_id}/runs/{run_id}", body={"metadata": metadata}
-        )
-        return _parse(_RUN, payload)
+        return self._transport.call(endpoints.update_run(thread_id, run_id, metadata=metadata))
 
-    def list(
-        self,
-        thread_id: str,
-        *,
-        limit: int | None = None,
-        order: str | None = None,
-        after: str | None = None,
-        before: str | None = None,
-    ) -> Page[m.Run]:
-        """List a thread's runs; iterate the page to walk them all."""
-        params = _list_params(limit=limit, order=order, after=after, before=before)
-        payload = self._client._request("GET", f"/threads/{thread_id}/runs", params=params)
-        return _page(
-            payload,
-            _RUN,
-            lambda cursor: self.list(thread_id, limit=limit, order=order, after=cursor),
-        )
+    def list(self, thread_id: str, **params: Unpack[RunListParams]) -> Page[m.Run]:
+        """List a thread's runs (limit, order, after, before); iterate the page to walk all."""
+        listing = self._transport.call(endpoints.list_runs(thread_id, **params))
+        return Page(listing, self._transport)
 
     def cancel(self, thread_id: str, run_id: str) -> m.Run:
         """Cancel a run (it goes to ``cancelling``)."""
-        return _parse(
-            _RUN, self._client._request("POST", f"/threads/{thread_id}/runs/{run_id}/cancel")
-        )
+        return self._transport.call(endpoints.cancel_run(thread_id, run_id))
 
     def submit_tool_outputs(
         self, thread_id: str, run_id: str, *, tool_outputs: Sequence[Mapping[str, Any]]
     ) -> m.Run:
         """Submit tool outputs (``[{"tool_call_id": ..., "output": ...}]``) to a waiting run."""
-        path = f"/threads/{thread_id}/runs/{run_id}/submit_tool_outputs"
-        payload = self._client._request("POST", path, body={"tool_outputs": list(tool_outputs)})
-        return _parse(_RUN, payload)
+        call = endpoints.submit_tool_outputs(thread_id, run_id, tool_outputs=tool_outputs)
+        return self._transport.call(call)
 
     def submit_tool_outputs_stream(
         self,
@@ -385,9 +327,8 @@ class _Runs:
         handler: EventHandler | None = None,
     ) -> RunStream:
         """Submit tool outputs and stream the run's continuation."""
-        path = f"/threads/{thread_id}/runs/{run_id}/submit_tool_outputs"
-        body = {"tool_outputs": list(tool_outputs), "stream": True}
-        opener = lambda: self._client._stream("POST", path, body)  # noqa: E731
+        request = endpoints.submit_tool_outputs_stream(thread_id, run_id, tool_outputs=tool_outputs)
+        opener = _opener(self._client, request)
         return RunStream(self._client, opener, thread_id=thread_id, handler=handler)
 
 
@@ -395,41 +336,26 @@ class _Steps:
     """``client.runs.steps``."""
 
     def __init__(self, client: Client) -> None:
-        self._client = client
+        self._transport = client.transport
 
     def list(
+        self, thread_id: str, run_id: str, **params: Unpack[RunStepListParams]
+    ) -> Page[m.RunStep]:
+        """List a run's steps; ``include=[FILE_SEARCH_CONTENT]`` adds file-search result content."""
+        listing = self._transport.call(endpoints.list_run_steps(thread_id, run_id, **params))
+        return Page(listing, self._transport)
+
+    def retrieve(
         self,
         thread_id: str,
         run_id: str,
+        step_id: str,
         *,
-        limit: int | None = None,
-        order: str | None = None,
-        after: str | None = None,
-        before: str | None = None,
-        include: Sequence[str] | None = None,
-    ) -> Page[m.RunStep]:
-        """List a run's steps; ``include=[FILE_SEARCH_CONTENT]`` adds file-search result content."""
-        params = _list_params(limit=limit, order=order, after=after, before=before)
-        if include:
-            params["include[]"] = list(include)
-        payload = self._client._request(
-            "GET", f"/threads/{thread_id}/runs/{run_id}/steps", params=params
-        )
-        return _page(
-            payload,
-            _STEP,
-            lambda cursor: self.list(
-                thread_id, run_id, limit=limit, order=order, after=cursor, include=include
-            ),
-        )
-
-    def retrieve(
-        self, thread_id: str, run_id: str, step_id: str, *, include: Sequence[str] | None = None
+        include: Sequence[RunStepInclude] | None = None,
     ) -> m.RunStep:
         """Retrieve a run step."""
-        params = {"include[]": list(include)} if include else None
-        path = f"/threads/{thread_id}/runs/{run_id}/steps/{step_id}"
-        return _parse(_STEP, self._client._request("GET", path, params=params))
+        call = endpoints.retrieve_run_step(thread_id, run_id, step_id, include=include)
+        return self._transport.call(call)
 
 
 class _Threads:
@@ -437,11 +363,14 @@ class _Threads:
 
     def __init__(self, client: Client) -> None:
         self._client = client
+        self._transport = client.transport
 
-    def create_and_run(self, *, assistant_id: str, **params: Any) -> m.Run:
+    def create_and_run(
+        self, *, assistant_id: str, **params: Unpack[ThreadCreateAndRunParams]
+    ) -> m.Run:
         """Create a thread and run it in one request."""
-        body = {"assistant_id": assistant_id, **params}
-        return _parse(_RUN, self._client._request("POST", "/threads/runs", body=body))
+        call = endpoints.create_thread_and_run(assistant_id=assistant_id, **params)
+        return self._transport.call(call)
 
     def create_and_run_stream(
         self,
@@ -449,26 +378,19 @@ class _Threads:
         assistant_id: str,
         handler: EventHandler | None = None,
         tools: Mapping[str, ToolFunction] | None = None,
-        **params: Any,
+        **params: Unpack[ThreadCreateAndRunStreamParams],
     ) -> RunStream:
         """Create a thread, run it and stream the run (``thread.created`` comes first)."""
-        body = {"assistant_id": assistant_id, **params, "stream": True}
-        opener = lambda: self._client._stream("POST", "/threads/runs", body)  # noqa: E731
+        request = endpoints.create_thread_and_run_stream(assistant_id=assistant_id, **params)
+        opener = _opener(self._client, request)
         return RunStream(self._client, opener, thread_id=None, handler=handler, tools=tools)
 
 
-def _page(payload: Any, hook: Callable[[Any], T], fetch_after: Callable[[str], Page[T]]) -> Page[T]:
-    if not isinstance(payload, dict) or not isinstance(payload.get("data"), list):
-        msg = "the API returned a list of an unexpected shape"
-        raise StreamkitError(msg)
-    items = [_parse(hook, item) for item in payload["data"]]
-    return Page(
-        items,
-        has_more=bool(payload.get("has_more")),
-        first_id=payload.get("first_id"),
-        last_id=payload.get("last_id"),
-        fetch_after=fetch_after,
-    )
+def _opener(
+    client: Client, request: Request
+) -> Callable[[], AbstractContextManager[httpx.Response]]:
+    """What RunStream opens its stream with (until it takes the request itself)."""
+    return lambda: client._stream(request.method, request.path, request.body)
 
 
 # --- RunStream -----------------------------------------------------------------------

@@ -1,0 +1,279 @@
+"""Every Runs endpoint, described once, sans-IO: the request to send and how to read the reply.
+
+Why this shape: the sync and async clients used to be two copies of the same
+methods with ``await`` added. The choice was httpx's pattern -- what does not
+do I/O is written once and shared, and each flavour is a thin shell that only
+sends -- over a generated twin: generated code is still two copies to read,
+review and keep in step, while a description shared by both cannot drift.
+So each endpoint is a function here returning a :class:`Call` (a
+:class:`~streamkit._engine.requests.Request` plus the parser of its JSON
+reply), or, for a streaming endpoint, the ``Request`` of the stream. The
+client's methods are one line each:
+``self._transport.call(endpoints.retrieve_run(thread_id, run_id))`` in
+:mod:`~streamkit._assistants.client`, the same with ``await`` in
+:mod:`~streamkit._assistants.async_client`. Paging is described here too: a
+list reply parses to a :class:`Listing` that carries the :class:`Call` of the
+next page, and ``Page`` / ``AsyncPage`` only send it.
+
+Bodies carry only the parameters given (``None`` included, sent as ``null``);
+list queries leave out the parameters that are ``None``.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Generic, TypeVar
+
+import attrs
+from typing_extensions import Unpack
+
+from streamkit import models as m
+from streamkit._assistants.params import (
+    RunCreateParams,
+    RunListParams,
+    RunStepInclude,
+    RunStepListParams,
+    RunStreamParams,
+    ThreadCreateAndRunParams,
+    ThreadCreateAndRunStreamParams,
+)
+from streamkit._engine.convert import structurer
+from streamkit._engine.requests import Request
+from streamkit.errors import StreamkitError
+
+__all__ = [
+    "Call",
+    "Listing",
+    "cancel_run",
+    "create_run",
+    "create_thread_and_run",
+    "create_thread_and_run_stream",
+    "list_run_steps",
+    "list_runs",
+    "next_page_params",
+    "parse_as",
+    "retrieve_message",
+    "retrieve_run",
+    "retrieve_run_step",
+    "stream_run",
+    "submit_tool_outputs",
+    "submit_tool_outputs_stream",
+    "update_run",
+]
+
+T = TypeVar("T")
+L = TypeVar("L", RunListParams, RunStepListParams)
+
+_RUN: Callable[[Any], m.Run] = structurer(m.Run)
+_STEP: Callable[[Any], m.RunStep] = structurer(m.RunStep)
+_MESSAGE: Callable[[Any], m.Message] = structurer(m.Message)
+
+
+@attrs.frozen(kw_only=True)
+class Call(Generic[T]):
+    """A JSON endpoint's call: the request, and the parser of its reply's JSON.
+
+    Attributes:
+        request: what to send.
+        parse: turns the reply's JSON into the result; raises
+            :class:`~streamkit.StreamkitError` on a shape it does not expect.
+    """
+
+    request: Request
+    parse: Callable[[Any], T]
+
+
+@attrs.frozen(kw_only=True)
+class Listing(Generic[T]):
+    """One page of a list endpoint's reply.
+
+    Attributes:
+        data: the items of this page.
+        has_more: whether the server has more after this page.
+        first_id: the first item's id, if any.
+        last_id: the last item's id, if any.
+        next_page: the call for the page after this one (the ``after``
+            cursor), or ``None`` if this is the last.
+    """
+
+    data: list[T]
+    has_more: bool
+    first_id: str | None
+    last_id: str | None
+    next_page: Call[Listing[T]] | None
+
+
+def parse_as(hook: Callable[[Any], T], payload: Any) -> T:
+    """``hook(payload)``, its shape error turned into a :class:`~streamkit.StreamkitError`.
+
+    The message says what went wrong, never the payload (it may be private).
+    """
+    try:
+        return hook(payload)
+    except Exception as exc:  # the converter's shape error
+        msg = f"the API returned an object of an unexpected shape ({type(exc).__name__})"
+        raise StreamkitError(msg) from None
+
+
+def _call(hook: Callable[[Any], T], method: str, path: str, **request: Any) -> Call[T]:
+    parse: Callable[[Any], T] = functools.partial(parse_as, hook)
+    return Call(request=Request(method=method, path=path, **request), parse=parse)
+
+
+# --- Runs ---------------------------------------------------------------------------
+
+
+def create_run(
+    thread_id: str, *, assistant_id: str, **params: Unpack[RunCreateParams]
+) -> Call[m.Run]:
+    """``POST /threads/{thread_id}/runs``: create a run."""
+    body = {"assistant_id": assistant_id, **params}
+    return _call(_RUN, "POST", f"/threads/{thread_id}/runs", body=body)
+
+
+def stream_run(thread_id: str, *, assistant_id: str, **params: Unpack[RunStreamParams]) -> Request:
+    """``POST /threads/{thread_id}/runs`` with ``stream: true``: create a run and stream it."""
+    body = {"assistant_id": assistant_id, **params, "stream": True}
+    return Request(method="POST", path=f"/threads/{thread_id}/runs", body=body, stream=True)
+
+
+def retrieve_run(thread_id: str, run_id: str) -> Call[m.Run]:
+    """``GET /threads/{thread_id}/runs/{run_id}``."""
+    return _call(_RUN, "GET", f"/threads/{thread_id}/runs/{run_id}")
+
+
+def update_run(thread_id: str, run_id: str, *, metadata: Mapping[str, str] | None) -> Call[m.Run]:
+    """``POST /threads/{thread_id}/runs/{run_id}``: modify a run's metadata."""
+    path = f"/threads/{thread_id}/runs/{run_id}"
+    return _call(_RUN, "POST", path, body={"metadata": metadata})
+
+
+def list_runs(thread_id: str, **params: Unpack[RunListParams]) -> Call[Listing[m.Run]]:
+    """``GET /threads/{thread_id}/runs``: a page of a thread's runs."""
+    following = functools.partial(_next_runs, thread_id, params)
+    parse = _listing(_RUN, following)
+    request = Request(method="GET", path=f"/threads/{thread_id}/runs", params=_query(params))
+    return Call(request=request, parse=parse)
+
+
+def _next_runs(thread_id: str, params: RunListParams, cursor: str) -> Call[Listing[m.Run]]:
+    return list_runs(thread_id, **next_page_params(params, cursor))
+
+
+def cancel_run(thread_id: str, run_id: str) -> Call[m.Run]:
+    """``POST /threads/{thread_id}/runs/{run_id}/cancel`` (the run goes to ``cancelling``)."""
+    return _call(_RUN, "POST", f"/threads/{thread_id}/runs/{run_id}/cancel")
+
+
+def submit_tool_outputs(
+    thread_id: str, run_id: str, *, tool_outputs: Sequence[Mapping[str, Any]]
+) -> Call[m.Run]:
+    """``POST .../submit_tool_outputs``: outputs ``[{"tool_call_id": ..., "output": ...}]``."""
+    path = f"/threads/{thread_id}/runs/{run_id}/submit_tool_outputs"
+    return _call(_RUN, "POST", path, body={"tool_outputs": list(tool_outputs)})
+
+
+def submit_tool_outputs_stream(
+    thread_id: str, run_id: str, *, tool_outputs: Sequence[Mapping[str, Any]]
+) -> Request:
+    """``POST .../submit_tool_outputs`` with ``stream: true``: the run's continuation."""
+    path = f"/threads/{thread_id}/runs/{run_id}/submit_tool_outputs"
+    body = {"tool_outputs": list(tool_outputs), "stream": True}
+    return Request(method="POST", path=path, body=body, stream=True)
+
+
+# --- Run steps ----------------------------------------------------------------------
+
+
+def list_run_steps(
+    thread_id: str, run_id: str, **params: Unpack[RunStepListParams]
+) -> Call[Listing[m.RunStep]]:
+    """``GET /threads/{thread_id}/runs/{run_id}/steps``: a page of a run's steps."""
+    following = functools.partial(_next_steps, thread_id, run_id, params)
+    path = f"/threads/{thread_id}/runs/{run_id}/steps"
+    request = Request(method="GET", path=path, params=_query(params))
+    return Call(request=request, parse=_listing(_STEP, following))
+
+
+def _next_steps(
+    thread_id: str, run_id: str, params: RunStepListParams, cursor: str
+) -> Call[Listing[m.RunStep]]:
+    return list_run_steps(thread_id, run_id, **next_page_params(params, cursor))
+
+
+def retrieve_run_step(
+    thread_id: str, run_id: str, step_id: str, *, include: Sequence[RunStepInclude] | None = None
+) -> Call[m.RunStep]:
+    """``GET /threads/{thread_id}/runs/{run_id}/steps/{step_id}``."""
+    path = f"/threads/{thread_id}/runs/{run_id}/steps/{step_id}"
+    return _call(_STEP, "GET", path, params=_query({"include": include}) or None)
+
+
+# --- Threads and messages -------------------------------------------------------------
+
+
+def create_thread_and_run(
+    *, assistant_id: str, **params: Unpack[ThreadCreateAndRunParams]
+) -> Call[m.Run]:
+    """``POST /threads/runs``: create a thread and run it in one request."""
+    return _call(_RUN, "POST", "/threads/runs", body={"assistant_id": assistant_id, **params})
+
+
+def create_thread_and_run_stream(
+    *, assistant_id: str, **params: Unpack[ThreadCreateAndRunStreamParams]
+) -> Request:
+    """``POST /threads/runs`` with ``stream: true`` (``thread.created`` comes first)."""
+    body = {"assistant_id": assistant_id, **params, "stream": True}
+    return Request(method="POST", path="/threads/runs", body=body, stream=True)
+
+
+def retrieve_message(thread_id: str, message_id: str) -> Call[m.Message]:
+    """``GET /threads/{thread_id}/messages/{message_id}`` (what recovery reads back)."""
+    return _call(_MESSAGE, "GET", f"/threads/{thread_id}/messages/{message_id}")
+
+
+# --- Paging -------------------------------------------------------------------------
+
+
+def next_page_params(params: L, cursor: str) -> L:
+    """The query of the page after the one asked for with ``params``: ``after=cursor``.
+
+    ``before`` is dropped (set to ``None``, which the query leaves out): the
+    pages after the first follow the ``after`` cursor only, as they always have.
+    """
+    following = params.copy()
+    following["after"] = cursor
+    following["before"] = None
+    return following
+
+
+def _query(params: Mapping[str, Any]) -> dict[str, Any]:
+    """A list's query: ``None`` left out, ``include`` sent as repeated ``include[]``."""
+    query = {key: value for key, value in params.items() if value is not None}
+    include = query.pop("include", None)
+    if include:
+        query["include[]"] = list(include)
+    return query
+
+
+def _listing(
+    hook: Callable[[Any], T], following: Callable[[str], Call[Listing[T]]]
+) -> Callable[[Any], Listing[T]]:
+    """The parser of a list reply whose next page ``following(cursor)`` describes."""
+
+    def parse(payload: Any) -> Listing[T]:
+        if not isinstance(payload, dict) or not isinstance(payload.get("data"), list):
+            msg = "the API returned a list of an unexpected shape"
+            raise StreamkitError(msg)
+        last_id = payload.get("last_id")
+        more = bool(payload.get("has_more"))
+        return Listing(
+            data=[parse_as(hook, item) for item in payload["data"]],
+            has_more=more,
+            first_id=payload.get("first_id"),
+            last_id=last_id,
+            next_page=following(last_id) if more and last_id is not None else None,
+        )
+
+    return parse

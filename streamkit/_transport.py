@@ -1,0 +1,440 @@
+"""The HTTP transports: the one place that sends requests (sync and async, over httpx).
+
+Everything above this module describes requests as sans-IO
+:class:`~streamkit._engine.requests.Request` values (the endpoints, the stream
+flows); :class:`SyncTransport` and :class:`AsyncTransport` are the two thin
+I/O shells that send them. Each offers the same four operations:
+
+``send(request) -> Any``
+    a JSON request with retries; returns the parsed JSON body.
+``call(call) -> T``
+    ``send(call.request)`` parsed by ``call.parse`` (an endpoint's description).
+``open(request)``
+    a context manager giving the body of an event stream as byte chunks;
+    never retried (a run must not be created twice).
+``sleep(seconds)``
+    the injected wait (tests pass a fake).
+
+The retry policy is written once, as the sans-IO generator :func:`retry_flow`
+(as httpx writes its auth flows): it yields :class:`Send` and :class:`Sleep`
+steps and is told each attempt's outcome; a short loop per flavour drives it.
+
+The API key is only ever put in the ``Authorization`` header: no message or
+repr of a transport contains it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import os
+import random
+import time
+import typing
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Generator, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from typing import Any, Protocol, TypeAlias, TypeVar
+
+import attrs
+import httpx
+
+from streamkit._engine.requests import Request
+from streamkit.errors import TransportError
+from streamkit.io import acheck_response, check_response, error_from_body
+
+__all__ = [
+    "DEFAULT_BASE_URL",
+    "MAX_BACKOFF",
+    "MAX_RETRY_AFTER",
+    "RETRY_STATUSES",
+    "AsyncTransport",
+    "Described",
+    "Done",
+    "Send",
+    "Sleep",
+    "SyncTransport",
+    "backoff",
+    "retry_flow",
+]
+
+#: The public API, used when neither ``base_url`` nor ``OPENAI_BASE_URL`` is given.
+DEFAULT_BASE_URL = "https://api.openai.com/v1"
+#: Statuses worth another try: timeouts, conflicts, rate limits, server errors.
+RETRY_STATUSES = frozenset({408, 409, 429, 500, 502, 503, 504})
+#: The longest exponential wait between two tries, in seconds (before jitter).
+MAX_BACKOFF = 8.0
+#: The longest ``Retry-After`` honoured, so a confused server cannot park a client for hours.
+MAX_RETRY_AFTER = 60.0
+
+T_co = TypeVar("T_co", covariant=True)
+T = TypeVar("T")
+
+
+class Described(Protocol[T_co]):
+    """A described call: the request to send and how to parse its JSON reply."""
+
+    @property
+    def request(self) -> Request: ...
+
+    @property
+    def parse(self) -> Callable[[Any], T_co]: ...
+
+
+# --- The retry policy, sans-IO ------------------------------------------------------
+
+
+@attrs.frozen
+class Send:
+    """Send the request (again); the flow is then sent the response or the httpx error."""
+
+
+@attrs.frozen
+class Sleep:
+    """Wait ``seconds``, then resume the flow (with ``None``)."""
+
+    seconds: float
+
+
+@attrs.frozen
+class Done:
+    """The request succeeded: ``payload`` is its parsed JSON body."""
+
+    payload: Any
+
+
+Step: TypeAlias = "Send | Sleep | Done"
+Outcome: TypeAlias = "httpx.Response | httpx.TransportError"
+
+
+def retry_flow(max_retries: int, where: str) -> Generator[Step, Outcome | None, None]:
+    """The retry policy of a JSON request, as steps for a sync or async driver.
+
+    It yields :class:`Send` (the driver sends the request and sends back the
+    response, or the ``httpx.TransportError`` it raised), :class:`Sleep`
+    (the driver waits and sends back ``None``) and finally :class:`Done`.
+    408/409/429/5xx and connection errors are tried again, at most
+    ``max_retries`` times, after :func:`backoff`.
+
+    Raises (into the driver):
+        TransportError: the connection failed on the last try (``where`` names
+            the request; the httpx error is the cause).
+        ResponseError: an HTTP error status that is not retried, or the last one.
+    """
+    attempt = 0
+    while True:
+        outcome = yield Send()
+        if isinstance(outcome, httpx.TransportError):
+            if attempt >= max_retries:
+                msg = f"{where}: {type(outcome).__name__} after {attempt + 1} attempt(s)"
+                raise TransportError(msg) from outcome
+            yield Sleep(backoff(attempt, None))
+        elif outcome is None:  # a driver that does not keep the protocol
+            msg = "retry_flow: Send must be answered with the outcome"
+            raise RuntimeError(msg)
+        elif outcome.status_code in RETRY_STATUSES and attempt < max_retries:
+            yield Sleep(backoff(attempt, outcome.headers.get("retry-after")))
+        elif outcome.is_error:
+            raise error_from_body(outcome, outcome.content)
+        else:
+            yield Done(outcome.json())
+            return
+        attempt += 1
+
+
+def backoff(attempt: int, retry_after: str | None) -> float:
+    """Seconds before retry ``attempt + 1``: Retry-After if sent, else exponential with jitter.
+
+    ``Retry-After`` (seconds or an HTTP date) is honoured up to
+    :data:`MAX_RETRY_AFTER`; without it the wait is ``0.5 * 2**attempt``
+    (at most :data:`MAX_BACKOFF`) plus up to a quarter of jitter.
+    """
+    if retry_after:
+        seconds: float | None
+        try:
+            seconds = float(retry_after)
+        except ValueError:
+            try:
+                seconds = email.utils.parsedate_to_datetime(retry_after).timestamp() - time.time()
+            except (TypeError, ValueError):
+                seconds = None
+        if seconds is not None:
+            return min(MAX_RETRY_AFTER, max(0.0, seconds))
+    base = min(MAX_BACKOFF, 0.5 * 2.0**attempt)
+    return base * (1 + random.random() * 0.25)
+
+
+# --- The transports -----------------------------------------------------------------
+
+
+class _Transport:
+    """What both transports share: configuration, headers, building requests."""
+
+    _client: httpx.Client | httpx.AsyncClient  # set by each flavour
+
+    def __init__(
+        self,
+        *,
+        api_key: str | None,
+        base_url: str | None,
+        timeout: float | httpx.Timeout,
+        max_retries: int,
+        owns_http: bool,
+    ) -> None:
+        key = api_key if api_key is not None else os.environ.get("OPENAI_API_KEY")
+        if not key:
+            msg = "no API key: pass api_key= or set OPENAI_API_KEY"
+            raise ValueError(msg)
+        self._authorization = f"Bearer {key}"  # private; no repr or message shows it
+        url = base_url or os.environ.get("OPENAI_BASE_URL") or DEFAULT_BASE_URL
+        #: The API's base URL, without a trailing slash.
+        self.base_url: str = url.rstrip("/")
+        #: How often a JSON request is tried again (see :func:`retry_flow`).
+        self.max_retries = max_retries
+        #: Seconds (or an ``httpx.Timeout``) for every request.
+        self.timeout = timeout
+        self._owns_http = owns_http
+
+    def __repr__(self) -> str:
+        return f"<streamkit {type(self).__name__} base_url={self.base_url!r}>"  # never the key
+
+    def headers(self, *, stream: bool = False) -> dict[str, str]:
+        """The headers of every request; an event stream's also ask for ``text/event-stream``."""
+        headers = {
+            "Authorization": self._authorization,
+            "OpenAI-Beta": "assistants=v2",
+            "Content-Type": "application/json",
+        }
+        if stream:
+            headers["Accept"] = "text/event-stream"
+            headers["Cache-Control"] = "no-store"
+        return headers
+
+    def build(self, request: Request) -> httpx.Request:
+        """The httpx request for ``request``: the URL under the base URL, headers, timeout."""
+        return self._client.build_request(
+            request.method,
+            self.base_url + request.path,
+            params=request.params,
+            json=request.body,
+            headers=self.headers(stream=request.stream),
+            timeout=self.timeout,
+        )
+
+    def where(self, request: Request) -> str:
+        """``METHOD URL`` for messages: no query string (queries can carry credentials)."""
+        return f"{request.method} {self.base_url}{request.path}"
+
+    def _broken(self, request: Request, exc: httpx.TransportError) -> TransportError:
+        msg = f"{self.where(request)}: the connection broke ({type(exc).__name__})"
+        return TransportError(msg)
+
+    def _unreachable(self, request: Request, exc: httpx.TransportError) -> TransportError:
+        return TransportError(f"{self.where(request)}: {type(exc).__name__}")
+
+
+class SyncTransport(_Transport):
+    """Sends :class:`~streamkit._engine.requests.Request` values over an ``httpx.Client``.
+
+    Args:
+        api_key: the API key; default ``OPENAI_API_KEY``.
+        base_url: default ``OPENAI_BASE_URL``, else the public API.
+        timeout: seconds (or an ``httpx.Timeout``) for every request.
+        max_retries: how often a JSON request is tried again.
+        http_client: an ``httpx.Client`` to use; the transport sets the URL
+            and headers on each request, and closes only a client it made.
+        sleep: what waits between retries.
+
+    Raises:
+        ValueError: no API key was given and ``OPENAI_API_KEY`` is not set.
+    """
+
+    _client: httpx.Client
+
+    def __init__(
+        self,
+        *,
+        api_key: str | None = None,
+        base_url: str | None = None,
+        timeout: float | httpx.Timeout = 60.0,
+        max_retries: int = 2,
+        http_client: httpx.Client | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        super().__init__(
+            api_key=api_key,
+            base_url=base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            owns_http=http_client is None,
+        )
+        self._client = http_client or httpx.Client(timeout=timeout)
+        self._sleep = sleep
+
+    def close(self) -> None:
+        """Close the HTTP client, if this transport made it."""
+        if self._owns_http:
+            self._client.close()
+
+    def sleep(self, seconds: float) -> None:
+        """Wait ``seconds`` with the injected sleep."""
+        self._sleep(seconds)
+
+    def send(self, request: Request) -> Any:
+        """Send a JSON request, with retries; return the parsed JSON body.
+
+        Raises:
+            ResponseError: an HTTP error status (after any retries).
+            TransportError: the connection failed (after any retries).
+        """
+        built = self.build(request)
+        flow = retry_flow(self.max_retries, self.where(request))
+        step = next(flow)
+        while not isinstance(step, Done):
+            if isinstance(step, Sleep):
+                self.sleep(step.seconds)
+                step = flow.send(None)
+            else:
+                step = flow.send(self._attempt(built))
+        return step.payload
+
+    def _attempt(self, built: httpx.Request) -> Outcome:
+        try:
+            return self._client.send(built)
+        except httpx.TransportError as exc:
+            return exc
+
+    def call(self, call: Described[T]) -> T:
+        """Send a described call and parse its reply."""
+        return call.parse(self.send(call.request))
+
+    def connect(self, request: Request) -> httpx.Response:
+        """Send a streaming request; the response, its status and body not yet read.
+
+        Most code wants :meth:`open`, which checks and closes the response.
+
+        Raises:
+            TransportError: the request could not be sent.
+        """
+        try:
+            return self._client.send(self.build(request), stream=True)
+        except httpx.TransportError as exc:
+            raise self._unreachable(request, exc) from exc
+
+    @contextmanager
+    def open(self, request: Request) -> Iterator[Iterator[bytes]]:
+        """Open an event stream: a context manager giving its body's byte chunks.
+
+        Leaving the context closes the response. Not retried.
+
+        Raises:
+            ResponseError: an HTTP error status, or not ``text/event-stream``.
+            TransportError: the request could not be sent, or (while the
+                chunks are read) the connection broke; the httpx error is the cause.
+        """
+        response = self.connect(request)
+        chunks = self._chunks(request, response)
+        try:
+            check_response(response)
+            yield chunks
+        finally:
+            chunks.close()
+            response.close()
+
+    def _chunks(self, request: Request, response: httpx.Response) -> Generator[bytes, None, None]:
+        try:
+            yield from response.iter_bytes()
+        except httpx.TransportError as exc:
+            raise self._broken(request, exc) from exc
+
+
+class AsyncTransport(_Transport):
+    """:class:`SyncTransport`'s twin over an ``httpx.AsyncClient``: the same arguments.
+
+    ``send``, ``call`` and ``sleep`` are awaited; ``open`` is an async context
+    manager giving an async iterator of chunks.
+    """
+
+    _client: httpx.AsyncClient
+
+    def __init__(
+        self,
+        *,
+        api_key: str | None = None,
+        base_url: str | None = None,
+        timeout: float | httpx.Timeout = 60.0,
+        max_retries: int = 2,
+        http_client: httpx.AsyncClient | None = None,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        super().__init__(
+            api_key=api_key,
+            base_url=base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            owns_http=http_client is None,
+        )
+        self._client = http_client or httpx.AsyncClient(timeout=timeout)
+        self._sleep = sleep
+
+    async def aclose(self) -> None:
+        """Close the HTTP client, if this transport made it."""
+        if self._owns_http:
+            await self._client.aclose()
+
+    async def sleep(self, seconds: float) -> None:
+        """Wait ``seconds`` with the injected sleep."""
+        await self._sleep(seconds)
+
+    async def send(self, request: Request) -> Any:
+        """:meth:`SyncTransport.send`, awaited."""
+        built = self.build(request)
+        flow = retry_flow(self.max_retries, self.where(request))
+        step = next(flow)
+        while not isinstance(step, Done):
+            if isinstance(step, Sleep):
+                await self.sleep(step.seconds)
+                step = flow.send(None)
+            else:
+                step = flow.send(await self._attempt(built))
+        return step.payload
+
+    async def _attempt(self, built: httpx.Request) -> Outcome:
+        try:
+            return await self._client.send(built)
+        except httpx.TransportError as exc:
+            return exc
+
+    async def call(self, call: Described[T]) -> T:
+        """Send a described call and parse its reply."""
+        return call.parse(await self.send(call.request))
+
+    async def connect(self, request: Request) -> httpx.Response:
+        """:meth:`SyncTransport.connect`, awaited."""
+        try:
+            return await self._client.send(self.build(request), stream=True)
+        except httpx.TransportError as exc:
+            raise self._unreachable(request, exc) from exc
+
+    @asynccontextmanager
+    async def open(self, request: Request) -> AsyncIterator[AsyncIterator[bytes]]:
+        """:meth:`SyncTransport.open` as an async context manager of an async iterator."""
+        response = await self.connect(request)
+        chunks = self._chunks(request, response)
+        try:
+            await acheck_response(response)
+            yield chunks
+        finally:
+            await chunks.aclose()  # left early: closed here, not by the garbage collector
+            await response.aclose()
+
+    async def _chunks(
+        self, request: Request, response: httpx.Response
+    ) -> AsyncGenerator[bytes, None]:
+        chunks = typing.cast(AsyncGenerator[bytes, None], response.aiter_bytes())
+        try:
+            async for chunk in chunks:
+                yield chunk
+        except httpx.TransportError as exc:
+            raise self._broken(request, exc) from exc
+        finally:
+            await chunks.aclose()
