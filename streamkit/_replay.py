@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from streamkit._assistants.accumulator import Accumulator
-from streamkit._sources import DEFAULT_CHUNK_SIZE, LocalSource, decode, iter_local_bytes
-from streamkit.errors import StreamkitError
-from streamkit.sse import DEFAULT_MAX_EVENT_SIZE, SSEDecoder
+from streamkit._engine.driver import Driver, read_flow
+from streamkit._shell import SyncShell
+from streamkit._sources import DEFAULT_CHUNK_SIZE, LocalSource
+from streamkit.sse import DEFAULT_MAX_EVENT_SIZE
 
 __all__ = ["replay"]
 
@@ -40,14 +41,9 @@ def replay(
             attribute holds everything received before it.
     """
     accumulator = Accumulator(strict=strict)
-    decoder = SSEDecoder(max_event_size=max_event_size, dispatch_at_close=True)
-    events = decode(iter_local_bytes(source, chunk_size=chunk_size), decoder)
-    try:
-        for event in events:
-            accumulator.feed(event)
-            if accumulator.done:
-                break
-    except StreamkitError as error:
-        error.accumulator = accumulator
-        raise
+    flow = read_flow(
+        source, dispatch_at_close=True, max_event_size=max_event_size, chunk_size=chunk_size
+    )
+    for _ in SyncShell(Driver(accumulator, {})).run(flow):
+        pass
     return accumulator

@@ -9,12 +9,12 @@ import pytest
 
 import streamkit
 from streamkit._assistants.accumulator import ChangeKind
-from streamkit._assistants.handlers import _ROUTES, CALLBACKS, _calls
+from streamkit._assistants.handlers import CALLBACKS, ROUTES, driver_for
 
 
 def test_every_change_kind_has_a_route() -> None:
     """Each kind of Change is routed (possibly to nothing): none is dropped by a typo."""
-    assert set(typing.get_args(ChangeKind)) == set(_ROUTES)
+    assert set(typing.get_args(ChangeKind)) == set(ROUTES)
 
 
 @pytest.mark.parametrize("cls", [streamkit.EventHandler, streamkit.AsyncEventHandler])
@@ -44,11 +44,18 @@ def test_openai_callback_names_are_all_there() -> None:
 
 def test_routes_name_only_known_callbacks() -> None:
     """Every callback a route can fire is one of CALLBACKS (checked on a real stream)."""
-    acc = streamkit.Accumulator(strict=False)
+    for _names, _calls in (callback for route in ROUTES.values() for callback in route):
+        assert _names <= CALLBACKS
+
+    class Everything(streamkit.Handlers):
+        def _implemented(self) -> frozenset[str]:
+            return CALLBACKS
+
+    driver = driver_for(streamkit.Accumulator(strict=False), Everything())
     data = streamkit.recordings.read_bytes("file-search-with-citation")
     decoder = streamkit.SSEDecoder(dispatch_at_close=True)
     fired = set()
     for event in decoder.feed(data) + decoder.close():
-        fired |= {name for name, _ in _calls(acc.feed(event))}
-    assert fired
+        fired |= {name for name, _ in driver.feed(event)}
+    assert {"on_event", "on_run_created", "on_text_delta", "on_tool_call_done"} <= fired
     assert fired <= CALLBACKS

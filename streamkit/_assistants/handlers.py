@@ -8,156 +8,161 @@ call, message, content block and step gets exactly one ``created`` and one
 reuse index 0, runs that end before their steps, and the continuation after
 ``submit_tool_outputs``; ``on_tool_call_done`` gets the complete call.
 
-One dispatch table (:data:`_ROUTES`) maps each change kind to the callbacks it
-fires and how their arguments are taken from the change; the subclass form
-and the decorator form both go through it.
+One table (:data:`ROUTES`) maps each change kind to the callbacks it fires
+and how their arguments are taken from the change; the stream driver
+(:mod:`streamkit._engine.driver`) dispatches from it, for the subclass form
+and the decorator form alike, and calls only what a handler implements.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from typing import Any
 
 from streamkit import models as m
 from streamkit._assistants.accumulator import Accumulator
 from streamkit._engine.changes import Change
-from streamkit._engine.convert import parse_event
-from streamkit.errors import ParseError, StreamError, StreamkitError
-from streamkit.sse import ServerSentEvent
+from streamkit._engine.driver import Callback, Driver, read_flow
+from streamkit._shell import AsyncShell, SyncShell
 
 __all__ = [
     "CALLBACKS",
+    "ROUTES",
+    "TEXT_KINDS",
     "AsyncEventHandler",
     "EventHandler",
     "Handlers",
     "aconsume",
+    "adispatch",
     "atext_deltas",
     "consume",
+    "dispatch",
+    "driver_for",
     "text_deltas",
 ]
 
 
 # --- What each change fires -----------------------------------------------------
 #
-# A route yields (callback name, arguments) pairs for one change. Most changes
-# fire one callback with the snapshot, or the delta and the snapshot.
+# The routes are data for the stream driver: Change kind -> the callbacks it
+# may fire, each with a function giving the calls (name, arguments) to make.
+# The driver keeps only the callbacks a handler implements, and a function
+# runs -- building the snapshot it passes -- only when one of its callbacks is
+# implemented.
+
+_Calls = Sequence[tuple[str, tuple[Any, ...]]]
+_AnyChange = Change[Any, Any, Any]
 
 
-def _snapshot(
-    name: str,
-) -> Callable[[Change[Any, Any, Any]], Iterator[tuple[str, tuple[Any, ...]]]]:
-    def route(change: Change[Any, Any, Any]) -> Iterator[tuple[str, tuple[Any, ...]]]:
-        yield name, (change.snapshot,)
+def _snapshot(name: str) -> Callback:
+    def calls(change: _AnyChange) -> _Calls:
+        return ((name, (change.snapshot,)),)
 
-    return route
+    return frozenset({name}), calls
 
 
-def _delta_and_snapshot(
-    name: str,
-) -> Callable[[Change[Any, Any, Any]], Iterator[tuple[str, tuple[Any, ...]]]]:
-    def route(change: Change[Any, Any, Any]) -> Iterator[tuple[str, tuple[Any, ...]]]:
-        yield name, (change.delta, change.snapshot)
+def _delta_and_snapshot(name: str) -> Callback:
+    def calls(change: _AnyChange) -> _Calls:
+        return ((name, (change.delta, change.snapshot)),)
 
-    return route
+    return frozenset({name}), calls
 
 
-def _run_created(change: Change[Any, Any, Any]) -> Iterator[tuple[str, tuple[Any, ...]]]:
+def _run_created(change: _AnyChange) -> _Calls:
     run = change.snapshot
-    yield "on_run_created", (run,)
     # A run first seen through a later event gets its status from that
     # event's own change; thread.run.created has no other.
     if change.event.event == "thread.run.created":
-        yield "on_run_status", (run,)
+        return (("on_run_created", (run,)), ("on_run_status", (run,)))
+    return (("on_run_created", (run,)),)
 
 
-def _run_done(change: Change[Any, Any, Any]) -> Iterator[tuple[str, tuple[Any, ...]]]:
+def _run_done(change: _AnyChange) -> _Calls:
     run: m.Run = change.snapshot
-    yield "on_run_status", (run,)
     action = run.required_action
     if run.status == "requires_action" and action is not None:
-        yield "on_requires_action", (run, action.submit_tool_outputs.tool_calls)
-    yield "on_run_done", (run,)
+        tool_calls = action.submit_tool_outputs.tool_calls
+        return (
+            ("on_run_status", (run,)),
+            ("on_requires_action", (run, tool_calls)),
+            ("on_run_done", (run,)),
+        )
+    return (("on_run_status", (run,)), ("on_run_done", (run,)))
 
 
-def _tool_call(
-    name: str, *, with_delta: bool
-) -> Callable[[Change[Any, Any, Any]], Iterator[tuple[str, tuple[Any, ...]]]]:
-    """A tool call change, then the code-interpreter conveniences for what its delta carried."""
-
-    def route(change: Change[Any, Any, Any]) -> Iterator[tuple[str, tuple[Any, ...]]]:
-        snapshot = change.snapshot
-        yield name, ((change.delta, snapshot) if with_delta else (snapshot,))
-        delta = change.delta
-        if isinstance(delta, m.CodeInterpreterToolCallDelta) and delta.code_interpreter:
-            interpreter = delta.code_interpreter
-            if interpreter.input:
-                yield "on_code_input_delta", (interpreter.input, snapshot)
-            for output in interpreter.outputs or ():
-                if isinstance(output, m.CodeInterpreterLogs) and output.logs:
-                    yield "on_code_logs", (output.logs, snapshot)
-                elif isinstance(output, m.CodeInterpreterOutputImageDelta):
-                    file_id = output.image.file_id if output.image else None
-                    if file_id:
-                        yield "on_code_image", (file_id, snapshot)
-
-    return route
+def _code_interpreter(change: _AnyChange) -> _Calls:
+    """The code-interpreter conveniences for what a tool-call delta carried, in order."""
+    delta = change.delta
+    if not isinstance(delta, m.CodeInterpreterToolCallDelta) or not delta.code_interpreter:
+        return ()
+    interpreter = delta.code_interpreter
+    snapshot = change.snapshot
+    calls: list[tuple[str, tuple[Any, ...]]] = []
+    if interpreter.input:
+        calls.append(("on_code_input_delta", (interpreter.input, snapshot)))
+    for output in interpreter.outputs or ():
+        if isinstance(output, m.CodeInterpreterLogs) and output.logs:
+            calls.append(("on_code_logs", (output.logs, snapshot)))
+        elif isinstance(output, m.CodeInterpreterOutputImageDelta):
+            file_id = output.image.file_id if output.image else None
+            if file_id:
+                calls.append(("on_code_image", (file_id, snapshot)))
+    return calls
 
 
-def _text_created(change: Change[Any, Any, Any]) -> Iterator[tuple[str, tuple[Any, ...]]]:
+_CODE_INTERPRETER: Callback = (
+    frozenset({"on_code_input_delta", "on_code_logs", "on_code_image"}),
+    _code_interpreter,
+)
+
+
+def _text_created(change: _AnyChange) -> _Calls:
     text = change.snapshot
-    yield "on_text_created", (text,)
     # As openai-python: the first fragment is a delta too.
     if change.delta is not None:
-        yield "on_text_delta", (change.delta, text)
+        return (("on_text_created", (text,)), ("on_text_delta", (change.delta, text)))
+    return (("on_text_created", (text,)),)
 
 
-def _nothing(change: Change[Any, Any, Any]) -> Iterator[tuple[str, tuple[Any, ...]]]:
-    return iter(())
+def _unknown(change: _AnyChange) -> _Calls:
+    return (("on_unknown_event", (change.event,)),)
 
 
-def _error(change: Change[Any, Any, Any]) -> Iterator[tuple[str, tuple[Any, ...]]]:
-    yield "on_error", (change.snapshot,)
-
-
-def _unknown(change: Change[Any, Any, Any]) -> Iterator[tuple[str, tuple[Any, ...]]]:
-    yield "on_unknown_event", (change.event,)
-
-
-_Route = Callable[[Change[Any, Any, Any]], Iterator[tuple[str, tuple[Any, ...]]]]
-_ROUTES: dict[str, _Route] = {
-    "thread.created": _nothing,
-    "run.created": _run_created,
-    "run.updated": _snapshot("on_run_status"),
-    "run.done": _run_done,
-    "step.created": _snapshot("on_run_step_created"),
-    "step.updated": _nothing,
-    "step.delta": _delta_and_snapshot("on_run_step_delta"),
-    "step.done": _snapshot("on_run_step_done"),
-    "tool_call.created": _tool_call("on_tool_call_created", with_delta=False),
-    "tool_call.delta": _tool_call("on_tool_call_delta", with_delta=True),
-    "tool_call.done": _snapshot("on_tool_call_done"),
-    "message.created": _snapshot("on_message_created"),
-    "message.updated": _nothing,
-    "message.delta": _delta_and_snapshot("on_message_delta"),
-    "message.done": _snapshot("on_message_done"),
-    "text.created": _text_created,
-    "text.delta": _delta_and_snapshot("on_text_delta"),
-    "text.done": _snapshot("on_text_done"),
-    "image_file.created": _nothing,
-    "image_file.done": _snapshot("on_image_file_done"),
-    # Refusals, image URLs and unknown blocks have no callbacks of their own
-    # in openai-python's API; on_message_delta and on_message_done carry them.
-    "refusal.created": _nothing,
-    "refusal.delta": _nothing,
-    "refusal.done": _nothing,
-    "image_url.created": _nothing,
-    "image_url.done": _nothing,
-    "content.created": _nothing,
-    "content.delta": _nothing,
-    "content.done": _nothing,
-    "error": _error,
-    "unknown": _unknown,
-    "end": _nothing,
+#: Change kind -> the callbacks it fires, for the stream driver. Refusals,
+#: image URLs and unknown blocks have no callbacks of their own in
+#: openai-python's API; on_message_delta and on_message_done carry them.
+ROUTES: dict[str, tuple[Callback, ...]] = {
+    "thread.created": (),
+    "run.created": ((frozenset({"on_run_created", "on_run_status"}), _run_created),),
+    "run.updated": (_snapshot("on_run_status"),),
+    "run.done": ((frozenset({"on_run_status", "on_requires_action", "on_run_done"}), _run_done),),
+    "step.created": (_snapshot("on_run_step_created"),),
+    "step.updated": (),
+    "step.delta": (_delta_and_snapshot("on_run_step_delta"),),
+    "step.done": (_snapshot("on_run_step_done"),),
+    "tool_call.created": (_snapshot("on_tool_call_created"), _CODE_INTERPRETER),
+    "tool_call.delta": (_delta_and_snapshot("on_tool_call_delta"), _CODE_INTERPRETER),
+    "tool_call.done": (_snapshot("on_tool_call_done"),),
+    "message.created": (_snapshot("on_message_created"),),
+    "message.updated": (),
+    "message.delta": (_delta_and_snapshot("on_message_delta"),),
+    "message.done": (_snapshot("on_message_done"),),
+    "text.created": ((frozenset({"on_text_created", "on_text_delta"}), _text_created),),
+    "text.delta": (_delta_and_snapshot("on_text_delta"),),
+    "text.done": (_snapshot("on_text_done"),),
+    "image_file.created": (),
+    "image_file.done": (_snapshot("on_image_file_done"),),
+    "refusal.created": (),
+    "refusal.delta": (),
+    "refusal.done": (),
+    "image_url.created": (),
+    "image_url.done": (),
+    "content.created": (),
+    "content.delta": (),
+    "content.done": (),
+    "error": (_snapshot("on_error"),),
+    "unknown": ((frozenset({"on_unknown_event"}), _unknown),),
+    "end": (),
 }
 
 #: Every callback name a handler may define (and ``Handlers.on`` accepts).
@@ -193,12 +198,18 @@ CALLBACKS: frozenset[str] = frozenset(
 )
 
 
-def _calls(changes: list[Change[Any, Any, Any]]) -> Iterator[tuple[str, tuple[Any, ...]]]:
-    for change in changes:
-        yield from _ROUTES[change.kind](change)
-
-
 # --- The handler classes ---------------------------------------------------------
+
+
+def _overridden(handler: object, base: type) -> frozenset[str]:
+    """The callback names whose method on ``handler`` is not ``base``'s do-nothing default."""
+    found = set()
+    for name in CALLBACKS:
+        method = getattr(handler, name)
+        if getattr(method, "__func__", method) is not getattr(base, name):
+            found.add(name)
+    return frozenset(found)
+
 
 _ToolCalls = tuple[m.RequiredActionFunctionToolCall, ...]
 
@@ -227,8 +238,9 @@ class EventHandler:
     def _call(self, name: str, arguments: tuple[Any, ...]) -> Any:
         return getattr(self, name)(*arguments)
 
-    def _wants_events(self) -> bool:
-        return type(self).on_event is not EventHandler.on_event
+    def _implemented(self) -> frozenset[str]:
+        """The callbacks this handler overrides (only those are dispatched)."""
+        return _overridden(self, EventHandler)
 
     # -- the stream --
     def on_event(self, event: m.StreamEvent) -> None:
@@ -322,11 +334,12 @@ class AsyncEventHandler:
 
     accumulator: Accumulator | None = None
 
-    async def _call(self, name: str, arguments: tuple[Any, ...]) -> None:
-        await getattr(self, name)(*arguments)
+    async def _call(self, name: str, arguments: tuple[Any, ...]) -> Any:
+        return await getattr(self, name)(*arguments)
 
-    def _wants_events(self) -> bool:
-        return type(self).on_event is not AsyncEventHandler.on_event
+    def _implemented(self) -> frozenset[str]:
+        """The callbacks this handler overrides (only those are dispatched)."""
+        return _overridden(self, AsyncEventHandler)
 
     async def on_event(self, event: m.StreamEvent) -> None:
         """Every typed event, before the callbacks it causes."""
@@ -455,11 +468,50 @@ class Handlers(EventHandler):
                 result = value  # e.g. tool outputs from on_requires_action
         return result
 
-    def _wants_events(self) -> bool:
-        return "on_event" in self._registered
+    def _implemented(self) -> frozenset[str]:
+        return frozenset(self._registered)
 
 
 # --- Running a stream through a handler ------------------------------------------
+
+#: The Change kinds whose delta carries a text fragment (for ``text_deltas``).
+TEXT_KINDS = frozenset({"text.created", "text.delta"})
+
+
+def _text_of(change: _AnyChange) -> str | None:
+    delta = change.delta
+    return delta.value if delta is not None else None
+
+
+AnyHandler = EventHandler | AsyncEventHandler
+
+
+def driver_for(
+    accumulator: Accumulator, handler: AnyHandler | None, *, collect_text: bool = False
+) -> Driver:
+    """The stream driver for an Assistants accumulator and (optionally) a handler.
+
+    Only the callbacks ``handler`` implements are routed, so a handler that
+    overrides few costs little more than the accumulator alone.
+    """
+    return Driver(
+        accumulator,
+        ROUTES,
+        implemented=handler._implemented() if handler is not None else None,
+        wants_events=True,
+        collect_text=TEXT_KINDS if collect_text else frozenset(),
+        text_of=_text_of,
+    )
+
+
+def dispatch(handler: EventHandler) -> Callable[[str, tuple[Any, ...]], Any]:
+    """The function a sync shell calls a handler's callbacks through."""
+    return handler._call
+
+
+def adispatch(handler: AsyncEventHandler) -> Callable[[str, tuple[Any, ...]], Awaitable[Any]]:
+    """The function an async shell awaits a handler's callbacks through."""
+    return handler._call
 
 
 def consume(source: Any, handler: EventHandler, *, strict: bool = True) -> Accumulator:
@@ -479,38 +531,11 @@ def consume(source: Any, handler: EventHandler, *, strict: bool = True) -> Accum
         ``on_end``; ``handler.accumulator`` (and a streamkit error's
         ``accumulator``) hold everything received before it.
     """
-    from streamkit.io import iter_sse  # the HTTP edge: imported only when a stream is consumed
-
     accumulator = Accumulator(strict=strict)
     handler.accumulator = accumulator
-    wants_events = handler._wants_events()
-    call = handler._call
-    try:
-        for sse in iter_sse(source, dispatch_at_close=_is_log(source)):
-            try:
-                changes = accumulator.feed(sse)
-            except StreamError as error:
-                if wants_events:
-                    call("on_event", (_typed(sse),))
-                call("on_error", (error.error,))
-                raise
-            if wants_events:
-                event = changes[0].event if changes else _typed(sse)
-                if event is not None:
-                    call("on_event", (event,))
-            for name, arguments in _calls(changes):
-                call(name, arguments)
-            if accumulator.done:
-                break
-    except BaseException as exception:
-        if isinstance(exception, StreamkitError):
-            exception.accumulator = accumulator
-        try:
-            call("on_exception", (exception,))
-        finally:
-            call("on_end", ())
-        raise
-    call("on_end", ())
+    shell = SyncShell(driver_for(accumulator, handler), handler._call)
+    for _ in shell.run(read_flow(source, dispatch_at_close=_is_log(source))):
+        pass
     return accumulator
 
 
@@ -520,49 +545,12 @@ async def aconsume(source: Any, handler: AsyncEventHandler, *, strict: bool = Tr
     ``source`` may also be an async iterable of bytes or the response of an
     ``httpx.AsyncClient``.
     """
-    from streamkit.io import aiter_sse
-
     accumulator = Accumulator(strict=strict)
     handler.accumulator = accumulator
-    wants_events = handler._wants_events()
-    events = aiter_sse(source, dispatch_at_close=_is_log(source))
-    try:
-        async for sse in events:
-            try:
-                changes = accumulator.feed(sse)
-            except StreamError as error:
-                if wants_events:
-                    await handler._call("on_event", (_typed(sse),))
-                await handler._call("on_error", (error.error,))
-                raise
-            if wants_events:
-                event = changes[0].event if changes else _typed(sse)
-                if event is not None:
-                    await handler._call("on_event", (event,))
-            for name, arguments in _calls(changes):
-                await handler._call(name, arguments)
-            if accumulator.done:
-                break
-    except BaseException as exception:
-        if isinstance(exception, StreamkitError):
-            exception.accumulator = accumulator
-        try:
-            await handler._call("on_exception", (exception,))
-        finally:
-            await handler._call("on_end", ())
-        raise
-    finally:
-        await _aclose(events)
-    await handler._call("on_end", ())
+    shell = AsyncShell(driver_for(accumulator, handler), handler._call)
+    async for _ in shell.run(read_flow(source, dispatch_at_close=_is_log(source))):
+        pass
     return accumulator
-
-
-def _typed(sse: ServerSentEvent) -> m.StreamEvent | None:
-    """The typed event, for on_event, of an event that caused no change (None if malformed)."""
-    try:
-        return parse_event(sse)
-    except ParseError:
-        return None
 
 
 def _is_log(source: Any) -> bool:
@@ -574,12 +562,6 @@ def _is_log(source: Any) -> bool:
     return not type(source).__module__.startswith("httpx")
 
 
-async def _aclose(iterator: AsyncIterator[Any]) -> None:
-    close: Callable[[], Awaitable[None]] | None = getattr(iterator, "aclose", None)
-    if close is not None:
-        await close()
-
-
 def text_deltas(source: Any, *, strict: bool = True) -> Iterator[str]:
     """Yield the text fragments of a stream as they arrive (every text block, in order).
 
@@ -587,33 +569,26 @@ def text_deltas(source: Any, *, strict: bool = True) -> Iterator[str]:
         source: any source :func:`consume` takes.
         strict: passed to the accumulator.
     """
-    from streamkit.io import iter_sse
-
-    accumulator = Accumulator(strict=strict)
-    for sse in iter_sse(source, dispatch_at_close=_is_log(source)):
-        for change in accumulator.feed(sse):
-            if change.kind in ("text.created", "text.delta"):
-                delta = change.delta
-                if delta is not None and delta.value:
-                    yield delta.value
-        if accumulator.done:
-            return
+    driver = driver_for(Accumulator(strict=strict), None, collect_text=True)
+    texts = driver.texts
+    for _ in SyncShell(driver).run(read_flow(source, dispatch_at_close=_is_log(source))):
+        if texts:
+            yield from texts
+            texts.clear()
 
 
 async def atext_deltas(source: Any, *, strict: bool = True) -> AsyncIterator[str]:
     """The async twin of :func:`text_deltas`."""
-    from streamkit.io import aiter_sse
+    driver = driver_for(Accumulator(strict=strict), None, collect_text=True)
+    texts = driver.texts
+    async for _ in AsyncShell(driver).run(read_flow(source, dispatch_at_close=_is_log(source))):
+        for text in texts:
+            yield text
+        texts.clear()
 
-    accumulator = Accumulator(strict=strict)
-    events = aiter_sse(source, dispatch_at_close=_is_log(source))
-    try:
-        async for sse in events:
-            for change in accumulator.feed(sse):
-                if change.kind in ("text.created", "text.delta"):
-                    delta = change.delta
-                    if delta is not None and delta.value:
-                        yield delta.value
-            if accumulator.done:
-                return
-    finally:
-        await _aclose(events)
+
+def _calls(changes: list[_AnyChange]) -> Iterator[tuple[str, tuple[Any, ...]]]:
+    """TODO(engine): the old RunStream's dispatch; removed when it runs on the driver."""
+    for change in changes:
+        for _names, calls_of in ROUTES[change.kind]:
+            yield from calls_of(change)

@@ -55,6 +55,8 @@ class Engine:
         self.anomalies: list[Anomaly] = []
         #: The number of events fed.
         self.position = 0
+        #: Whether the stream's end was fed (reading stops there).
+        self.done = False
         self._tx = Tx(lenient=not strict)
 
     def parse(self, sse: ServerSentEvent, position: int | None = None) -> Any:

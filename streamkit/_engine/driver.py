@@ -1,0 +1,264 @@
+"""The sans-IO stream driver: events in; callbacks, events to yield, text and requests out.
+
+Every way of consuming a stream -- ``replay``, ``consume`` / ``aconsume``,
+``text_deltas`` / ``atext_deltas``, the clients' stream objects -- is this
+driver plus a thin shell that does its I/O (:mod:`streamkit._shell`). The
+model is h11's ``Connection`` and httpx's auth flows: the logic is written
+once, as plain code with no I/O, and a sync and an async loop perform what
+it asks for.
+
+Two pieces:
+
+* :class:`Driver` takes one event at a time (:meth:`Driver.feed`): it feeds
+  the accumulator and returns the callbacks to call for it, in order, with
+  their arguments -- only the callbacks the handler implements, so a handler
+  that overrides nothing costs nothing beyond the accumulator, and a
+  snapshot is built only for a callback that takes one. A server ``error``
+  event in strict mode yields its ``on_event`` and ``on_error`` calls, and
+  :attr:`Driver.error` is then the exception to raise after them.
+* A *flow* is a generator of actions that describes a whole stream's life:
+  :class:`Read` a body (a request to open, or a local source), :class:`Fetch`
+  a JSON request, :class:`Sleep`, :class:`Apply` objects read back as events,
+  :class:`Invoke` tool functions. The shell performs each action and sends
+  the result back into the generator. A protocol's client flow (open, read,
+  recover a broken stream, submit tool outputs, continue) is written once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Generator, Mapping, Sequence
+from typing import Any
+
+import attrs
+
+from streamkit._engine.changes import Change
+from streamkit._engine.engine import Engine
+from streamkit._engine.requests import Request
+from streamkit._sources import DEFAULT_CHUNK_SIZE
+from streamkit.errors import ParseError, StreamError, StreamkitError
+from streamkit.sse import DEFAULT_MAX_EVENT_SIZE, ServerSentEvent
+
+__all__ = [
+    "Apply",
+    "Callback",
+    "Driver",
+    "Fetch",
+    "Flow",
+    "Invoke",
+    "Read",
+    "ReadEnded",
+    "Sleep",
+    "read_flow",
+]
+
+#: Callbacks a Change may fire: their names, and a function of the Change
+#: giving the calls to make, in order, as (name, arguments) pairs -- none, one
+#: or several (one delta may carry several outputs).
+Callback = tuple[
+    frozenset[str], Callable[[Change[Any, Any, Any]], Sequence[tuple[str, tuple[Any, ...]]]]
+]
+
+#: What a protocol says about callbacks: Change kind -> the callbacks it fires, in order.
+Routes = Mapping[str, Sequence[Callback]]
+
+
+class Driver:
+    """Feeds events to an accumulator; says what callbacks to call and what to yield.
+
+    Args:
+        accumulator: the protocol's accumulator (an :class:`~streamkit._engine.engine.Engine`).
+        routes: the protocol's callbacks per Change kind.
+        implemented: the callback names the handler implements (None: no handler).
+        wants_events: call ``on_event`` for every event.
+        collect_text: collect the text fragments of these Change kinds into
+            :attr:`texts` (for ``text_deltas``), via ``text_of(change)``.
+        text_of: the text fragment a text Change carries, or None/"".
+    """
+
+    __slots__ = (
+        "_collect",
+        "_last_sse",
+        "_names",
+        "_routes",
+        "_text_of",
+        "accumulator",
+        "changes",
+        "error",
+        "results",
+        "texts",
+        "wants_events",
+    )
+
+    def __init__(
+        self,
+        accumulator: Engine,
+        routes: Routes,
+        *,
+        implemented: frozenset[str] | None = None,
+        wants_events: bool = False,
+        collect_text: frozenset[str] = frozenset(),
+        text_of: Callable[[Change[Any, Any, Any]], str | None] | None = None,
+    ) -> None:
+        self.accumulator = accumulator
+        # Only what the handler implements is kept: kinds that fire nothing
+        # are skipped at the cost of one dict lookup.
+        names = self._names = implemented or frozenset()
+        self._routes: dict[str, tuple[Callback, ...]] = {}
+        for kind, callbacks in routes.items():
+            kept = tuple(callback for callback in callbacks if callback[0] & names)
+            if kept:
+                self._routes[kind] = kept
+        self.wants_events = wants_events and "on_event" in names
+        self._collect = collect_text
+        self._text_of = text_of
+        #: The Changes of the last event fed.
+        self.changes: list[Change[Any, Any, Any]] = []
+        #: A streamkit error to raise once the calls of the last event were made.
+        self.error: StreamkitError | None = None
+        #: Text fragments collected so far (the consumer empties it).
+        self.texts: list[str] = []
+        #: What callbacks returned (not None), by name: e.g. tool outputs.
+        self.results: dict[str, Any] = {}
+        self._last_sse: ServerSentEvent | None = None
+
+    def feed(self, event: Any) -> list[tuple[str, tuple[Any, ...]]]:
+        """Feed one event (a ServerSentEvent or a typed event); return the calls to make.
+
+        Raises whatever the accumulator raises, except a server ``error`` event
+        (:class:`~streamkit.StreamError`), which becomes its calls plus
+        :attr:`error`.
+        """
+        self.error = None
+        self._last_sse = event if event.__class__ is ServerSentEvent else None
+        try:
+            changes = self.changes = self.accumulator.feed(event)
+        except StreamError as error:
+            self.changes = []
+            self.error = error
+            calls: list[tuple[str, tuple[Any, ...]]] = []
+            if self.wants_events:
+                calls.append(("on_event", (self._typed(event),)))
+            calls.append(("on_error", (error.error,)))
+            return calls
+        if self._collect:
+            self._collect_text(changes)
+        calls = []
+        if self.wants_events:
+            typed = changes[0].event if changes else self._typed(event)
+            if typed is not None:
+                calls.append(("on_event", (typed,)))
+        routes = self._routes
+        if routes:
+            names = self._names
+            for change in changes:
+                callbacks = routes.get(change.kind)
+                if callbacks is not None:
+                    for _names, calls_of in callbacks:
+                        for call in calls_of(change):
+                            if call[0] in names:
+                                calls.append(call)
+        return calls
+
+    def event(self) -> Any:
+        """The typed event last fed (built now if it was not yet), or None if it did not parse."""
+        if self.changes:
+            return self.changes[0].event
+        return self._typed(self._last_sse) if self._last_sse is not None else None
+
+    def returned(self, name: str, result: Any) -> None:
+        """Note what a callback returned (the shell calls this for non-None results)."""
+        self.results[name] = result
+
+    def _collect_text(self, changes: list[Change[Any, Any, Any]]) -> None:
+        text_of = self._text_of
+        kinds = self._collect
+        for change in changes:
+            if change.kind in kinds and text_of is not None:
+                text = text_of(change)
+                if text:
+                    self.texts.append(text)
+
+    def _typed(self, event: Any) -> Any:
+        """The typed event of one that caused no change (None if it does not parse)."""
+        if event.__class__ is not ServerSentEvent:
+            return event
+        try:
+            return self.accumulator.parse(event)
+        except ParseError:
+            return None
+
+
+# --- Flows -----------------------------------------------------------------------------
+
+
+@attrs.frozen
+class Read:
+    """Read an event stream through the driver: open ``request``, or read ``source``.
+
+    The shell yields each event to its consumer as it goes, stops at the
+    accumulator's end (``done``) and sends back a :class:`ReadEnded`.
+    """
+
+    request: Request | None = None
+    source: Any = None
+    #: For a local source: dispatch a last event that lacks its blank line (trimmed logs).
+    dispatch_at_close: bool = False
+    #: Passed to the decoder: the largest event accepted.
+    max_event_size: int | None = DEFAULT_MAX_EVENT_SIZE
+    #: The read size for local files and paths.
+    chunk_size: int = DEFAULT_CHUNK_SIZE
+
+
+@attrs.frozen
+class ReadEnded:
+    """How a :class:`Read` ended: ``broken`` is the transport error that cut it, if any."""
+
+    broken: StreamkitError | None = None
+
+
+@attrs.frozen
+class Fetch:
+    """Send a JSON request (with the transport's retries); the reply is the parsed JSON."""
+
+    request: Request
+
+
+@attrs.frozen
+class Sleep:
+    """Wait, between polls."""
+
+    seconds: float
+
+
+@attrs.frozen
+class Apply:
+    """Feed these typed events through the driver (objects read back, as their events)."""
+
+    events: Sequence[Any]
+
+
+@attrs.frozen
+class Invoke:
+    """Call tool functions; the reply is their results in order (an exception counts as one).
+
+    Attributes:
+        calls: (function, keyword arguments or a positional argument) pairs.
+    """
+
+    calls: Sequence[tuple[Callable[..., Any], Any]]
+
+
+Action = Read | Fetch | Sleep | Apply | Invoke
+Flow = Generator[Action, Any, None]
+
+
+def read_flow(source: Any, **options: Any) -> Flow:
+    """The flow of a local source: read it, and that is all (``options``: see :class:`Read`)."""
+    yield Read(source=source, **options)
+
+
+def invoke_arguments(function: Callable[..., Any], arguments: Any) -> Any:
+    """Call a tool function with parsed JSON arguments: an object as keywords, else one value."""
+    if isinstance(arguments, Mapping):
+        return function(**arguments)
+    return function(arguments)

@@ -1,0 +1,346 @@
+"""The I/O shells: a sync and an async loop that perform what a stream flow asks for.
+
+The logic of consuming a stream -- which callbacks to call, what to yield,
+when to recover, what to submit -- is the sans-IO driver and flow of
+:mod:`streamkit._engine.driver`. A shell only does the I/O: it reads bodies
+(a local source, or a request opened by a transport), sends JSON requests,
+sleeps, calls the handler's callbacks and the tool functions, and owns the
+end of the stream (``on_exception``, then ``on_end``; the accumulator
+attached to a streamkit error). :class:`SyncShell` and :class:`AsyncShell`
+are the same loop; the async one awaits, and runs async tool functions
+concurrently.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterator
+from functools import partial
+from typing import Any, Protocol
+
+from streamkit._engine.driver import (
+    Apply,
+    Driver,
+    Fetch,
+    Flow,
+    Read,
+    ReadEnded,
+    Sleep,
+    invoke_arguments,
+)
+from streamkit._engine.requests import Request
+from streamkit._sources import decode, iter_local_bytes
+from streamkit.errors import StreamkitError, TransportError
+from streamkit.sse import SSEDecoder
+
+__all__ = ["AsyncShell", "AsyncTransportLike", "SyncShell", "TransportLike"]
+
+
+class TransportLike(Protocol):
+    """What a sync shell needs of a transport (see the clients' transports)."""
+
+    def send(self, request: Request) -> Any: ...
+    def open(self, request: Request) -> Any: ...  # a context manager of Iterator[bytes]
+    def sleep(self, seconds: float) -> None: ...
+
+
+class AsyncTransportLike(Protocol):
+    """What an async shell needs of a transport."""
+
+    async def send(self, request: Request) -> Any: ...
+    def open(self, request: Request) -> Any: ...  # an async context manager of AsyncIterator[bytes]
+    async def sleep(self, seconds: float) -> None: ...
+
+
+def _decoder(action: Read) -> SSEDecoder:
+    return SSEDecoder(
+        max_event_size=action.max_event_size, dispatch_at_close=action.dispatch_at_close
+    )
+
+
+def _attach(error: StreamkitError, driver: Driver) -> None:
+    """Attach what was received before an error to it (``error.accumulator``)."""
+    holder: Any = error
+    holder.accumulator = driver.accumulator
+
+
+def _is_httpx(source: Any) -> bool:
+    return type(source).__module__.startswith("httpx")
+
+
+def _outcome(function: Callable[..., Any], arguments: Any) -> Any:
+    """A tool function's result, or the exception it raised (the flow decides what it means)."""
+    try:
+        return invoke_arguments(function, arguments)
+    except Exception as exc:
+        return exc
+
+
+class SyncShell:
+    """Performs a flow's actions with blocking I/O; :meth:`run` yields after each event.
+
+    Args:
+        driver: the stream driver.
+        call: the handler's dispatch, ``call(name, arguments)`` (None: no handler).
+        transport: for flows that open requests or fetch (None: local sources only).
+    """
+
+    def __init__(
+        self,
+        driver: Driver,
+        call: Callable[[str, tuple[Any, ...]], Any] | None = None,
+        transport: TransportLike | None = None,
+    ) -> None:
+        self.driver = driver
+        self._call = call
+        self._transport = transport
+        self._closing: Callable[[], None] | None = None
+        #: Set by :meth:`close`: no event and no callback after it.
+        self.closed = False
+
+    def close(self) -> None:
+        """Stop: close the body being read; no event or callback comes after this."""
+        self.closed = True
+        closing, self._closing = self._closing, None
+        if closing is not None:
+            closing()
+
+    def run(self, flow: Flow) -> Iterator[None]:
+        """Perform ``flow``; yield once after each event fed (the consumer reads the driver)."""
+        call = self._call
+        reply: Any = None
+        try:
+            while not self.closed:
+                try:
+                    action = flow.send(reply)
+                except StopIteration:
+                    break
+                reply = None
+                if isinstance(action, Read):
+                    reply = yield from self._read(action)
+                elif isinstance(action, Apply):
+                    for event in action.events:
+                        self._feed(event)
+                        yield
+                elif isinstance(action, Fetch):
+                    reply = self._transport_().send(action.request)
+                elif isinstance(action, Sleep):
+                    self._transport_().sleep(action.seconds)
+                else:
+                    reply = [_outcome(fn, args) for fn, args in action.calls]
+        except BaseException as exception:
+            flow.close()
+            if isinstance(exception, StreamkitError):
+                _attach(exception, self.driver)
+            if call is not None and not isinstance(exception, GeneratorExit) and not self.closed:
+                try:
+                    call("on_exception", (exception,))
+                finally:
+                    call("on_end", ())
+            self.close()
+            raise
+        if call is not None and not self.closed:
+            call("on_end", ())
+        self.close()
+
+    def _transport_(self) -> TransportLike:
+        if self._transport is None:  # pragma: no cover - local flows never fetch
+            msg = "this stream has no transport"
+            raise RuntimeError(msg)
+        return self._transport
+
+    def _feed(self, event: Any) -> None:
+        driver = self.driver
+        calls = driver.feed(event)
+        call = self._call
+        if call is not None:
+            for name, arguments in calls:
+                result = call(name, arguments)
+                if result is not None:
+                    driver.returned(name, result)
+        if driver.error is not None:
+            raise driver.error
+
+    def _read(self, action: Read) -> Generator[None, None, ReadEnded]:
+        accumulator = self.driver.accumulator
+        if action.request is None:
+            source = action.source
+            if _is_httpx(source):
+                from streamkit.io import iter_sse  # the HTTP edge, only when given a response
+
+                events = iter_sse(
+                    source,
+                    dispatch_at_close=action.dispatch_at_close,
+                    max_event_size=action.max_event_size,
+                )
+            else:
+                chunks = iter_local_bytes(source, chunk_size=action.chunk_size)
+                events = decode(chunks, _decoder(action))
+            for sse in events:
+                if self.closed:
+                    break
+                self._feed(sse)
+                yield
+                if accumulator.done:
+                    break
+            return ReadEnded()
+        opened = self._transport_().open(action.request)
+        chunks = opened.__enter__()
+        self._closing = partial(opened.__exit__, None, None, None)
+        try:
+            for sse in decode(chunks, _decoder(action)):
+                if self.closed:
+                    break
+                self._feed(sse)
+                yield
+                if accumulator.done:
+                    break
+        except TransportError as broken:
+            return ReadEnded(broken)
+        finally:
+            closing, self._closing = self._closing, None
+            if closing is not None:
+                closing()
+        return ReadEnded()
+
+
+class AsyncShell:
+    """:class:`SyncShell` for asyncio: awaits the transport and the handler's callbacks."""
+
+    def __init__(
+        self,
+        driver: Driver,
+        call: Callable[[str, tuple[Any, ...]], Awaitable[Any]] | None = None,
+        transport: AsyncTransportLike | None = None,
+    ) -> None:
+        self.driver = driver
+        self._call = call
+        self._transport = transport
+        self._closing: Callable[[], Awaitable[None]] | None = None
+        self._ended = ReadEnded()
+        self.closed = False
+
+    async def close(self) -> None:
+        """Stop: close the body being read; no event or callback comes after this."""
+        self.closed = True
+        closing, self._closing = self._closing, None
+        if closing is not None:
+            await closing()
+
+    async def run(self, flow: Flow) -> AsyncIterator[None]:
+        """Perform ``flow``; yield once after each event fed."""
+        call = self._call
+        reply: Any = None
+        try:
+            while not self.closed:
+                try:
+                    action = flow.send(reply)
+                except StopIteration:
+                    break
+                reply = None
+                if isinstance(action, Read):
+                    async for _ in self._read(action):
+                        yield
+                    reply = self._ended
+                elif isinstance(action, Apply):
+                    for event in action.events:
+                        await self._feed(event)
+                        yield
+                elif isinstance(action, Fetch):
+                    reply = await self._transport_().send(action.request)
+                elif isinstance(action, Sleep):
+                    await self._transport_().sleep(action.seconds)
+                else:
+                    reply = await _invoke_all(action.calls)
+        except BaseException as exception:
+            flow.close()
+            if isinstance(exception, StreamkitError):
+                _attach(exception, self.driver)
+            if call is not None and not isinstance(exception, GeneratorExit) and not self.closed:
+                try:
+                    await call("on_exception", (exception,))
+                finally:
+                    await call("on_end", ())
+            await self.close()
+            raise
+        if call is not None and not self.closed:
+            await call("on_end", ())
+        await self.close()
+
+    def _transport_(self) -> AsyncTransportLike:
+        if self._transport is None:  # pragma: no cover - local flows never fetch
+            msg = "this stream has no transport"
+            raise RuntimeError(msg)
+        return self._transport
+
+    async def _feed(self, event: Any) -> None:
+        driver = self.driver
+        calls = driver.feed(event)
+        call = self._call
+        if call is not None:
+            for name, arguments in calls:
+                result = await call(name, arguments)
+                if result is not None:
+                    driver.returned(name, result)
+        if driver.error is not None:
+            raise driver.error
+
+    async def _read(self, action: Read) -> AsyncIterator[None]:
+        self._ended = ReadEnded()
+        if action.request is None:
+            from streamkit.io import aiter_sse
+
+            events = aiter_sse(
+                action.source,
+                dispatch_at_close=action.dispatch_at_close,
+                max_event_size=action.max_event_size,
+                chunk_size=action.chunk_size,
+            )
+            try:
+                async for _ in self._feed_all(events):
+                    yield
+            finally:
+                await events.aclose()  # type: ignore[attr-defined]  # an async generator
+            return
+        opened = self._transport_().open(action.request)
+        chunks = await opened.__aenter__()
+        self._closing = partial(opened.__aexit__, None, None, None)
+        try:
+            async for _ in self._feed_all(_adecode(chunks, _decoder(action))):
+                yield
+        except TransportError as broken:
+            self._ended = ReadEnded(broken)
+        finally:
+            closing, self._closing = self._closing, None
+            if closing is not None:
+                await closing()
+
+    async def _feed_all(self, events: AsyncIterator[Any]) -> AsyncIterator[None]:
+        accumulator = self.driver.accumulator
+        async for sse in events:
+            if self.closed:
+                return
+            await self._feed(sse)
+            yield
+            if accumulator.done:
+                return
+
+
+async def _adecode(chunks: AsyncIterator[bytes], decoder: SSEDecoder) -> AsyncIterator[Any]:
+    async for chunk in chunks:
+        for event in decoder.feed(chunk):
+            yield event
+    for event in decoder.close():
+        yield event
+
+
+async def _invoke_all(calls: Any) -> list[Any]:
+    """Call the tool functions; async ones run concurrently. An exception counts as a result."""
+    outcomes = [_outcome(fn, args) for fn, args in calls]
+    pending = [(i, o) for i, o in enumerate(outcomes) if inspect.isawaitable(o)]
+    if pending:
+        done = await asyncio.gather(*(o for _i, o in pending), return_exceptions=True)
+        for (i, _o), value in zip(pending, done, strict=True):
+            outcomes[i] = value
+    return outcomes
