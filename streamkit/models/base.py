@@ -19,13 +19,20 @@ for an event name it does not know. Both keep the raw payload.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import operator
+from collections.abc import Callable, Mapping
 from types import MappingProxyType
 from typing import Any, ClassVar
 
 import attrs
 
-__all__ = ["PLAIN_WIRE", "Model", "UnknownObject", "WireInfo"]
+__all__ = ["PLAIN_WIRE", "STREAMED", "Model", "UnknownObject", "WireInfo"]
+
+#: The attrs metadata key that marks a streamed text field: deltas append its
+#: fragments instead of setting it. Declared on the field itself,
+#: ``attrs.field(default=None, metadata={STREAMED: True})``, and read by the
+#: schema plan (``streamkit._engine.plan``).
+STREAMED = "streamed"
 
 
 class WireInfo:
@@ -83,11 +90,61 @@ class Model:
 
     _wire: WireInfo | None = attrs.field(default=None, repr=False, alias="_wire")
 
+    # Hash and equality agree: ``a == b`` implies ``hash(a) == hash(b)``. The
+    # hash attrs would generate fails on that twice: it includes ``_wire``
+    # (``None`` on a model built in Python, a WireInfo on a parsed one, which
+    # compare equal when there are no unknown keys), and it cannot hash the
+    # mappings a model holds (``metadata``, free-form JSON). This one hashes
+    # the public fields only, mappings as sets of items, so equal values hash
+    # equally whether a mapping is a dict or a mappingproxy.
+    def __hash__(self) -> int:
+        cls = self.__class__
+        getter = _FIELD_GETTERS.get(cls) or _field_getter(cls)
+        # Equal models are of the same class (attrs' __eq__ checks it).
+        return hash((cls, *[_hashable(value) for value in getter(self)]))
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        # Set on the class before its @attrs.frozen runs, so attrs (which
+        # leaves a __hash__ the class defines alone) does not generate its own.
+        cls.__hash__ = Model.__hash__  # type: ignore[method-assign]
+
     @property
     def extra_fields(self) -> Mapping[str, Any]:
         """Keys of the wire object that this version of the schema does not know, as received."""
         extra = self._wire.extra if self._wire is not None else None
         return MappingProxyType(dict(extra)) if extra else MappingProxyType({})
+
+
+_FIELD_GETTERS: dict[type, Callable[[Any], tuple[Any, ...]]] = {}
+
+
+def _field_getter(cls: type) -> Callable[[Any], tuple[Any, ...]]:
+    names = tuple(f.name for f in attrs.fields(cls) if not f.name.startswith("_"))
+    if len(names) == 1:  # attrgetter of one name returns the value, not a tuple
+        one = operator.attrgetter(names[0])
+        getter: Callable[[Any], tuple[Any, ...]] = lambda obj: (one(obj),)  # noqa: E731
+    elif names:
+        getter = operator.attrgetter(*names)
+    else:
+        getter = lambda _obj: ()  # noqa: E731
+    _FIELD_GETTERS[cls] = getter
+    return getter
+
+
+def _hashable(value: Any) -> Any:
+    """A hashable stand-in for a field value, equal values giving equal stand-ins.
+
+    Arrays (tuples, or lists in a model built in Python) become tuples and
+    objects (mappingproxy, dict, any Mapping) frozensets of their items, all the
+    way down; scalars and models are hashable as they are.
+    """
+    cls = value.__class__
+    if cls is tuple or cls is list:
+        return tuple([_hashable(item) for item in value])
+    if cls is MappingProxyType or cls is dict or isinstance(value, Mapping):
+        return frozenset([(key, _hashable(item)) for key, item in value.items()])
+    return value
 
 
 @attrs.frozen
@@ -103,6 +160,10 @@ class UnknownObject:
     """
 
     raw: Mapping[str, Any]
+
+    # The raw JSON is a mapping, which hashes only as its items (see Model.__hash__).
+    def __hash__(self) -> int:
+        return hash((UnknownObject, _hashable(self.raw)))
 
     @property
     def type(self) -> str | None:

@@ -11,7 +11,7 @@ from typing import ClassVar, Literal, TypeAlias
 
 import attrs
 
-from .base import Model, UnknownObject
+from .base import STREAMED, Model, UnknownObject
 from .enums import ImageDetail, MessageRole
 
 __all__ = [
@@ -126,7 +126,7 @@ class TextDelta(Model):
 
     _REQUIRED: ClassVar[frozenset[str]] = frozenset()
 
-    value: str | None = None
+    value: str | None = attrs.field(default=None, metadata={STREAMED: True})
     """The data that makes up the text."""
     annotations: tuple[AnnotationDelta, ...] | None = None
 
@@ -224,7 +224,7 @@ class RefusalDeltaBlock(Model):
     """The index of the refusal part in the message."""
     type: Literal["refusal"] = "refusal"
     """Always `refusal`."""
-    refusal: str | None = None
+    refusal: str | None = attrs.field(default=None, metadata={STREAMED: True})
 
 
 @attrs.frozen(kw_only=True)

@@ -12,7 +12,7 @@ from typing import Any, ClassVar, Literal, TypeAlias
 
 import attrs
 
-from .base import Model, UnknownObject
+from .base import STREAMED, Model, UnknownObject
 
 __all__ = [
     "CodeInterpreterLogs",
@@ -143,7 +143,7 @@ class CodeInterpreterToolCallDeltaCodeInterpreter(Model):
 
     _REQUIRED: ClassVar[frozenset[str]] = frozenset()
 
-    input: str | None = None
+    input: str | None = attrs.field(default=None, metadata={STREAMED: True})
     """The input to the Code Interpreter tool call."""
     outputs: tuple[CodeInterpreterOutputDelta, ...] | None = None
     """The outputs from the Code Interpreter tool call. Code Interpreter can output one or more
@@ -166,7 +166,7 @@ class CodeInterpreterLogs(Model):
     """The index of the output in the outputs array."""
     type: Literal["logs"] = "logs"
     """Always `logs`."""
-    logs: str | None = None
+    logs: str | None = attrs.field(default=None, metadata={STREAMED: True})
     """The text output from the Code Interpreter tool call."""
 
 
@@ -254,7 +254,7 @@ class FunctionToolCallDeltaFunction(Model):
 
     name: str | None = None
     """The name of the function."""
-    arguments: str | None = None
+    arguments: str | None = attrs.field(default=None, metadata={STREAMED: True})
     """The arguments passed to the function."""
     output: str | None = None
     """The output of the function. This will be `null` if the outputs have not been submitted yet.
