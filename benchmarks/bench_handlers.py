@@ -2,8 +2,9 @@
 
 Usage::
 
-    python benchmarks/bench_handlers.py [--repeat 7] [--sizes 5000,40000]
-                                        [--openai-max 5000] [--json FILE] [--quick]
+    python benchmarks/bench_handlers.py [--repeat 7] [--sizes 5000,40000] [--openai-max 5000]
+                                        [--ways a,b,...] [--stat median|best] [--clock wall|cpu]
+                                        [--json FILE] [--quick]
 
 Every way goes from the same bytes (the stream of ``bench_accumulate.build_stream``, cut in
 16 KiB reads) to the final state, and each reports microseconds per step delta:
