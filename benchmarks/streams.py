@@ -1,7 +1,9 @@
 """Deterministic SSE byte streams shared by the benchmarks.
 
 Everything here is a pure function of its arguments: the same call gives the same bytes on every
-machine and Python version (``random.Random`` with a fixed seed; no hashing, no clock).
+machine and Python version (``random.Random`` with a fixed seed; no hashing, no clock). The events
+are made with the wire pieces of :mod:`streamkit.testing` (compact JSON, delta envelopes, whole
+messages, SSE encoding); what is this module's own is sizing each payload to the byte.
 
 * :func:`assistants_stream` builds an Assistants-API-like run stream (the methodology of
   ``sse-spec.md`` section 5): ~20 MB of small ``thread.run.step.delta`` / ``thread.message.delta``
@@ -12,11 +14,20 @@ machine and Python version (``random.Random`` with a fixed seed; no hashing, no 
 
 from __future__ import annotations
 
-import json
 import random
-import string
 from dataclasses import dataclass
 from typing import Any
+
+from streamkit.testing import (
+    DONE,
+    dumps,
+    encode,
+    event,
+    message_delta,
+    message_object,
+    random_id,
+    step_delta,
+)
 
 __all__ = [
     "DEFAULT_READ_SIZE",
@@ -34,7 +45,7 @@ __all__ = [
 DEFAULT_SEED = 1234
 DEFAULT_TARGET_BYTES = 20 * 1024 * 1024  # 20,971,520
 DEFAULT_READ_SIZE = 16 * 1024
-DONE_EVENT = b"event: done\ndata: [DONE]\n\n"
+DONE_EVENT = encode([DONE])  # b"event: done\ndata: [DONE]\n\n"
 
 # JSON payload size of the small events, inclusive bounds.
 SMALL_JSON_MIN = 135
@@ -140,21 +151,17 @@ class StreamStats:
     small_event_median: int
 
 
+def _size(value: Any) -> int:
+    """Bytes of ``value`` as the wire JSON of an event's data."""
+    return len(dumps(value).encode("utf-8"))
+
+
 def _encoded_len(text: str) -> int:
     """Bytes ``text`` adds inside a JSON string built with ``ensure_ascii=False``."""
-    return len(json.dumps(text, ensure_ascii=False).encode("utf-8")) - 2
+    return _size(text) - 2
 
 
 _WORD_COST = {w: _encoded_len(w) for w in _WORDS}
-_ID_ALPHABET = string.ascii_letters + string.digits
-
-
-def _dumps(obj: Any) -> bytes:
-    return json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-
-
-def _rand_id(rng: random.Random, prefix: str) -> str:
-    return prefix + "".join(rng.choices(_ID_ALPHABET, k=24))
 
 
 def _fill_text(rng: random.Random, budget: int) -> str:
@@ -190,9 +197,9 @@ def _pick_size(rng: random.Random, base: int, lo: int, hi: int) -> int:
     return size
 
 
-def _step_delta(rng: random.Random, lo: int, hi: int) -> bytes:
-    """A ``thread.run.step.delta`` JSON (tool-call delta) of ``lo``-``hi`` bytes."""
-    step_id = _rand_id(rng, "step_")
+def _step_delta(rng: random.Random, lo: int, hi: int) -> dict[str, Any]:
+    """A ``thread.run.step.delta`` data (tool-call delta) of ``lo``-``hi`` bytes of JSON."""
+    step_id = random_id(rng, "step_")
     variant = rng.randrange(3)
     holder: dict[str, Any]
     key: str
@@ -212,55 +219,42 @@ def _step_delta(rng: random.Random, lo: int, hi: int) -> bytes:
             "type": "code_interpreter",
             "code_interpreter": {"outputs": [holder]},
         }
-    obj = {
-        "id": step_id,
-        "object": "thread.run.step.delta",
-        "delta": {"step_details": {"type": "tool_calls", "tool_calls": [call]}},
-    }
-    base = len(_dumps(obj))
+    obj = step_delta(step_id, [call])
+    base = _size(obj)
     holder[key] = _fill_text(rng, _pick_size(rng, base, lo, hi) - base)
-    return _dumps(obj)
+    return obj
 
 
-def _message_delta(rng: random.Random, lo: int, hi: int) -> bytes:
-    """A ``thread.message.delta`` JSON (text delta) of ``lo``-``hi`` bytes."""
+def _message_delta(rng: random.Random, lo: int, hi: int) -> dict[str, Any]:
+    """A ``thread.message.delta`` data (text delta) of ``lo``-``hi`` bytes of JSON."""
     text: dict[str, Any] = {"value": ""}
-    obj = {
-        "id": _rand_id(rng, "msg_"),
-        "object": "thread.message.delta",
-        "delta": {"content": [{"index": 0, "type": "text", "text": text}]},
-    }
-    base = len(_dumps(obj))
+    obj = message_delta(random_id(rng, "msg_"), [{"index": 0, "type": "text", "text": text}])
+    base = _size(obj)
     text["value"] = _fill_text(rng, _pick_size(rng, base, lo, hi) - base)
-    return _dumps(obj)
+    return obj
 
 
-def _message_completed(rng: random.Random, lo: int, hi: int, created_at: int) -> bytes:
-    """A full ``thread.message`` snapshot of ``lo``-``hi`` bytes: one long text value."""
+def _message_completed(rng: random.Random, lo: int, hi: int, created_at: int) -> dict[str, Any]:
+    """A full ``thread.message`` snapshot of ``lo``-``hi`` bytes of JSON: one long text value."""
     text: dict[str, Any] = {"value": "", "annotations": []}
-    obj = {
-        "id": _rand_id(rng, "msg_"),
-        "object": "thread.message",
-        "created_at": created_at,
-        "assistant_id": _rand_id(rng, "asst_"),
-        "thread_id": _rand_id(rng, "thread_"),
-        "run_id": _rand_id(rng, "run_"),
-        "status": "completed",
-        "incomplete_details": None,
-        "incomplete_at": None,
-        "completed_at": created_at + 7,
-        "role": "assistant",
-        "content": [{"type": "text", "text": text}],
-        "attachments": [],
-        "metadata": {},
-    }
-    base = len(_dumps(obj))
+    # Drawn in this order, as ever: the ids are part of the stream's bytes.
+    message_id = random_id(rng, "msg_")
+    assistant_id = random_id(rng, "asst_")
+    thread_id = random_id(rng, "thread_")
+    run_id = random_id(rng, "run_")
+    obj = message_object(
+        message_id,
+        status="completed",
+        content=[{"type": "text", "text": text}],
+        thread_id=thread_id,
+        assistant_id=assistant_id,
+        run_id=run_id,
+        created_at=created_at,
+        completed_at=created_at + 7,
+    )
+    base = _size(obj)
     text["value"] = _fill_text(rng, _pick_size(rng, base, lo, hi) - base)
-    return _dumps(obj)
-
-
-def _event(name: bytes, payload: bytes) -> bytes:
-    return b"event: " + name + b"\ndata: " + payload + b"\n\n"
+    return obj
 
 
 _STREAM_CACHE: dict[tuple[int, int], bytes] = {}
@@ -291,20 +285,21 @@ def assistants_stream(
     while total < target_bytes:
         i += 1
         if i % COMPLETED_EVERY == 0:
-            payload = _message_completed(rng, COMPLETED_JSON_MIN, COMPLETED_JSON_MAX, created_at)
-            ev = _event(b"thread.message.completed", payload)
+            data = _message_completed(rng, COMPLETED_JSON_MIN, COMPLETED_JSON_MAX, created_at)
+            ev = encode([event("thread.message.completed", data)])
         elif i % 2:
-            ev = _event(b"thread.run.step.delta", _step_delta(rng, SMALL_JSON_MIN, SMALL_JSON_MAX))
+            data = _step_delta(rng, SMALL_JSON_MIN, SMALL_JSON_MAX)
+            ev = encode([event("thread.run.step.delta", data)])
         else:
-            payload = _message_delta(rng, SMALL_JSON_MIN, SMALL_JSON_MAX)
-            ev = _event(b"thread.message.delta", payload)
+            data = _message_delta(rng, SMALL_JSON_MIN, SMALL_JSON_MAX)
+            ev = encode([event("thread.message.delta", data)])
         created_at += 1
         parts.append(ev)
         total += len(ev)
     parts.append(DONE_EVENT)
-    data = b"".join(parts)
-    _STREAM_CACHE[key] = data
-    return data
+    stream = b"".join(parts)
+    _STREAM_CACHE[key] = stream
+    return stream
 
 
 def large_stream(count: int = 4, size: int = 2 * 1024 * 1024) -> bytes:
@@ -314,6 +309,7 @@ def large_stream(count: int = 4, size: int = 2 * 1024 * 1024) -> bytes:
     """
     if size < 8:
         raise ValueError("size must be >= 8")
+    # Bare `data:` blocks, not encode(): it always writes an `event:` line, and these are sized.
     payload = b'{"x":"' + b"a" * (size - 8) + b'"}'
     event = b"data: " + payload + b"\n\n"
     return event * count

@@ -4,15 +4,19 @@ Each builder returns a :class:`streamkit.ServerSentEvent` whose ``data`` is the
 JSON the API sends (objects shaped like the bundled recordings); the ``*_obj``
 functions return the bare payload dicts, so tests can compare snapshots with
 ``streamkit.to_dict`` against exactly what was sent.
+
+The objects, envelopes and events are those of :mod:`streamkit.testing`; what
+is this module's own is the fixed ids and times the cases compare against and
+the delta entries written out by hand (a function head, a text piece).
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from typing import Any
 
-from streamkit import ServerSentEvent
+from streamkit import ServerSentEvent, testing
+from streamkit.testing import event
 
 __all__ = [
     "done",
@@ -44,14 +48,9 @@ CREATED_AT = 1_700_000_000
 Json = dict[str, Any]
 
 
-def event(name: str, data: Any) -> ServerSentEvent:
-    """An event ``name`` carrying ``data`` serialized as JSON."""
-    return ServerSentEvent(name, json.dumps(data))
-
-
 def done() -> ServerSentEvent:
     """The ``done`` event that ends a stream."""
-    return ServerSentEvent("done", "[DONE]")
+    return testing.DONE
 
 
 def thread_created(thread_id: str = THREAD) -> ServerSentEvent:
@@ -73,39 +72,14 @@ def thread_created(thread_id: str = THREAD) -> ServerSentEvent:
 
 def run_obj(status: str, run_id: str = "run_1", **overrides: Any) -> Json:
     """A whole Run object in ``status``."""
-    run: Json = {
-        "id": run_id,
-        "object": "thread.run",
-        "created_at": CREATED_AT,
-        "assistant_id": ASSISTANT,
+    fields: Json = {
         "thread_id": THREAD,
-        "status": status,
-        "started_at": None,
+        "assistant_id": ASSISTANT,
+        "created_at": CREATED_AT,
         "expires_at": CREATED_AT + 600,
-        "cancelled_at": None,
-        "failed_at": None,
-        "completed_at": None,
-        "required_action": None,
-        "last_error": None,
-        "model": "gpt-4o",
-        "instructions": None,
-        "tools": [],
-        "tool_resources": {"code_interpreter": {"file_ids": []}},
-        "metadata": {},
-        "temperature": 1.0,
-        "top_p": 1.0,
-        "reasoning_effort": None,
-        "max_completion_tokens": None,
-        "max_prompt_tokens": None,
-        "truncation_strategy": {"type": "auto", "last_messages": None},
-        "incomplete_details": None,
-        "usage": None,
-        "response_format": "auto",
-        "tool_choice": "auto",
-        "parallel_tool_calls": True,
+        **overrides,
     }
-    run.update(overrides)
-    return run
+    return testing.run_object(run_id, status, **fields)
 
 
 def run_event(
@@ -135,25 +109,16 @@ def step_obj(
         details = {"type": "tool_calls", "tool_calls": list(tool_calls)}
     else:
         details = {"type": "message_creation", "message_creation": {"message_id": message_id}}
-    step: Json = {
-        "id": step_id,
-        "object": "thread.run.step",
-        "created_at": CREATED_AT + 1,
-        "run_id": run_id,
-        "assistant_id": ASSISTANT,
-        "thread_id": THREAD,
-        "type": type,
+    fields: Json = {
         "status": status,
-        "cancelled_at": None,
-        "completed_at": None,
+        "run_id": run_id,
+        "thread_id": THREAD,
+        "assistant_id": ASSISTANT,
+        "created_at": CREATED_AT + 1,
         "expires_at": CREATED_AT + 600,
-        "failed_at": None,
-        "last_error": None,
-        "step_details": details,
-        "usage": None,
+        **overrides,
     }
-    step.update(overrides)
-    return step
+    return testing.step_object(step_id, details, **fields)
 
 
 def step_event(name: str, step: Json) -> ServerSentEvent:
@@ -187,14 +152,7 @@ def step_completed(
 
 def step_delta(step_id: str, tool_calls: Sequence[Any]) -> ServerSentEvent:
     """``thread.run.step.delta`` whose ``delta.step_details.tool_calls`` is ``tool_calls``."""
-    return event(
-        "thread.run.step.delta",
-        {
-            "id": step_id,
-            "object": "thread.run.step.delta",
-            "delta": {"step_details": {"type": "tool_calls", "tool_calls": list(tool_calls)}},
-        },
-    )
+    return event("thread.run.step.delta", testing.step_delta(step_id, tool_calls))
 
 
 def fn_head(index: int, call_id: str, name: str = "fn", arguments: str = "") -> Json:
@@ -223,24 +181,16 @@ def message_obj(
     **overrides: Any,
 ) -> Json:
     """A whole Message object (content blocks without ``index``)."""
-    message: Json = {
-        "id": msg_id,
-        "object": "thread.message",
-        "created_at": CREATED_AT + 2,
-        "assistant_id": ASSISTANT,
-        "thread_id": THREAD,
-        "run_id": run_id,
+    fields: Json = {
         "status": status,
-        "incomplete_details": None,
-        "incomplete_at": None,
-        "completed_at": None,
-        "role": "assistant",
-        "content": list(content),
-        "attachments": [],
-        "metadata": {},
+        "content": content,
+        "run_id": run_id,
+        "thread_id": THREAD,
+        "assistant_id": ASSISTANT,
+        "created_at": CREATED_AT + 2,
+        **overrides,
     }
-    message.update(overrides)
-    return message
+    return testing.message_object(msg_id, **fields)
 
 
 def message_event(name: str, message: Json) -> ServerSentEvent:
@@ -264,10 +214,7 @@ def message_completed(
 
 def message_delta(msg_id: str, content: Sequence[Any]) -> ServerSentEvent:
     """``thread.message.delta`` whose ``delta.content`` is ``content``."""
-    return event(
-        "thread.message.delta",
-        {"id": msg_id, "object": "thread.message.delta", "delta": {"content": list(content)}},
-    )
+    return event("thread.message.delta", testing.message_delta(msg_id, content))
 
 
 def text_piece(index: int, value: str, annotations: Sequence[Json] | None = None) -> Json:

@@ -3,7 +3,8 @@
 Everything is derived from ``tests/data/assistants-stream-schema.json`` (the
 vocabulary is described in the reference ``schema.md`` §0); nothing here
 depends on streamkit's own models, so these strategies can serve as the
-oracle for them.
+oracle for them. The data text is written by :func:`streamkit.testing.dumps`,
+as every other builder's (compact JSON; it needs no models).
 
 - :func:`wire_value` draws a valid JSON value (plain ``dict`` / ``list`` /
   ``str`` / ...) for one object, union or event-wrapper definition.
@@ -28,6 +29,8 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from hypothesis import strategies as st
+
+from streamkit.testing import dumps
 
 __all__ = [
     "EVENT_NAMES",
@@ -376,10 +379,6 @@ def wire_value(
 # SSE events
 
 
-def _dumps(value: Any, ensure_ascii: bool) -> str:
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=ensure_ascii)
-
-
 def _event(definition_name: str, flags: _Flags) -> st.SearchStrategy[tuple[str, str]]:
     properties = SCHEMA[definition_name]["properties"]
     event_name: str = properties["event"]["const"]
@@ -390,7 +389,7 @@ def _event(definition_name: str, flags: _Flags) -> st.SearchStrategy[tuple[str, 
     if event_name == "error":  # seen in the wild wrapped as {"error": {...}}
         data = data | data.map(lambda error: {"error": error})
     return st.tuples(data, st.booleans()).map(
-        lambda pair: (event_name, _dumps(pair[0], ensure_ascii=pair[1]))
+        lambda pair: (event_name, dumps(pair[0], ensure_ascii=pair[1]))
     )
 
 

@@ -466,6 +466,7 @@ def test_flags_add_nothing_else_invalid(event: tuple[str, str]) -> None:
 # The SSE wire
 
 
+# Written out here, not streamkit.testing.dumps: the check must not share the code it checks.
 def _compact(value: Any, ensure_ascii: bool) -> str:
     return json.dumps(value, separators=(",", ":"), ensure_ascii=ensure_ascii)
 
