@@ -1,4 +1,8 @@
-"""The async Runs client over httpx's MockTransport: the sync client's behaviour, awaited."""
+"""The AsyncRunStream over httpx's MockTransport: the tool loop and recovery, awaited.
+
+The JSON endpoints, retries, errors and pages of both clients are tested once,
+for both flavours, in test_endpoints.py; the transports in test_transport.py.
+"""
 
 from __future__ import annotations
 
@@ -10,8 +14,7 @@ import httpx
 import pytest
 
 import streamkit
-from streamkit import ResponseError, models, recordings
-from streamkit import testing as builders
+from streamkit import models, recordings
 from streamkit._assistants.async_client import AsyncClient
 
 pytestmark = pytest.mark.anyio
@@ -44,54 +47,6 @@ def sse(body: bytes) -> httpx.Response:
             yield body[start : start + 97]
 
     return httpx.Response(200, headers={"content-type": "text/event-stream"}, content=chunks())
-
-
-async def test_requests_retries_and_pages() -> None:
-    """Create sends what was given; 500 and 429 are retried; async for walks every page."""
-    run = streamkit.to_dict(builders.example_run())
-    answers: list[httpx.Response] = [
-        httpx.Response(500),
-        httpx.Response(429, headers={"retry-after": "2"}),
-        httpx.Response(200, json=run),
-    ]
-    seen: list[httpx.Request] = []
-
-    async def handler(request: httpx.Request) -> httpx.Response:
-        seen.append(request)
-        if request.url.path.endswith("/runs") and request.method == "GET":
-            after = request.url.params.get("after")
-            data = [dict(run, id="run_a")] if after is None else [dict(run, id="run_b")]
-            return httpx.Response(
-                200,
-                json={
-                    "object": "list",
-                    "data": data,
-                    "has_more": after is None,
-                    "first_id": data[0]["id"],
-                    "last_id": data[0]["id"],
-                },
-            )
-        return answers.pop(0)
-
-    sleeps: list[float] = []
-    client = make_client(handler, sleeps)
-    created = await client.runs.create("t", assistant_id="a", model="gpt-4o")
-    assert "completed" == created.status
-    assert {"assistant_id": "a", "model": "gpt-4o"} == json.loads(seen[-1].content)
-    assert 2.0 == sleeps[1]
-    page = await client.runs.list("t")
-    assert ["run_a", "run_b"] == [r.id async for r in page]
-    assert KEY not in repr(client)
-
-
-async def test_http_error() -> None:
-    """An HTTP error is a ResponseError with the API's code."""
-
-    async def handler(request: httpx.Request) -> httpx.Response:
-        return httpx.Response(404, json={"error": {"message": "No run", "code": "not_found"}})
-
-    with pytest.raises(ResponseError, match="not_found"):
-        await make_client(handler).runs.retrieve("t", "r")
 
 
 async def test_tool_loop_with_an_async_function() -> None:

@@ -1,4 +1,8 @@
-"""The Runs client over httpx's MockTransport: requests, errors, retries, pages, streams, tools."""
+"""The sync RunStream over httpx's MockTransport: streams, the tool loop, recovery.
+
+The JSON endpoints, retries, errors and pages of both clients are tested once,
+for both flavours, in test_endpoints.py; the transports in test_transport.py.
+"""
 
 from __future__ import annotations
 
@@ -11,8 +15,7 @@ import pytest
 
 import streamkit
 from streamkit import ResponseError, TransportError, models, recordings
-from streamkit import testing as builders
-from streamkit._assistants.client import FILE_SEARCH_CONTENT, Client
+from streamkit._assistants.client import Client
 
 KEY = "sk-test-secret-key"
 BASE = "https://api.test/v1"
@@ -31,206 +34,8 @@ def make_client(handler: Handler, *, sleeps: list[float] | None = None, **option
     )
 
 
-def run_json(**overrides: Any) -> dict[str, Any]:
-    run = streamkit.to_dict(builders.example_run())
-    run.update(overrides)
-    return run
-
-
 def sse(body: bytes) -> httpx.Response:
     return httpx.Response(200, headers={"content-type": "text/event-stream"}, content=body)
-
-
-class TestRequests:
-    def test_create_sends_only_what_was_given(self) -> None:
-        """create() posts assistant_id and exactly the parameters passed, with the v2 headers."""
-        seen: list[httpx.Request] = []
-
-        def handler(request: httpx.Request) -> httpx.Response:
-            seen.append(request)
-            return httpx.Response(200, json=run_json())
-
-        run = make_client(handler).runs.create(
-            "thread_1", assistant_id="asst_1", model="gpt-4o", temperature=0.2, metadata=None
-        )
-        assert isinstance(run, models.Run)
-        [request] = seen
-        assert ("POST", f"{BASE}/threads/thread_1/runs") == (request.method, str(request.url))
-        assert {
-            "assistant_id": "asst_1",
-            "model": "gpt-4o",
-            "temperature": 0.2,
-            "metadata": None,
-        } == (json.loads(request.content))
-        assert f"Bearer {KEY}" == request.headers["authorization"]
-        assert "assistants=v2" == request.headers["openai-beta"]
-
-    def test_key_and_url_from_the_environment(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        """api_key and base_url default to OPENAI_API_KEY and OPENAI_BASE_URL."""
-        monkeypatch.setenv("OPENAI_API_KEY", "sk-env")
-        monkeypatch.setenv("OPENAI_BASE_URL", "http://localhost:9/v1/")
-        client = Client()
-        assert "http://localhost:9/v1" == client.base_url
-        monkeypatch.delenv("OPENAI_API_KEY")
-        with pytest.raises(ValueError, match="OPENAI_API_KEY"):
-            Client()
-
-    def test_the_key_never_shows(self) -> None:
-        """Neither the client's repr nor an error message contains the key."""
-
-        def handler(request: httpx.Request) -> httpx.Response:
-            return httpx.Response(
-                401,
-                json={
-                    "error": {
-                        "message": "Incorrect API key provided.",
-                        "type": "invalid_request_error",
-                        "code": "invalid_api_key",
-                        "param": None,
-                    }
-                },
-                headers={"x-request-id": "req_9"},
-            )
-
-        client = make_client(handler)
-        assert KEY not in repr(client)
-        with pytest.raises(ResponseError) as info:
-            client.runs.retrieve("thread_1", "run_1")
-        assert KEY not in str(info.value)
-        assert (401, "invalid_api_key", "req_9") == (
-            info.value.status_code,
-            info.value.error_code,
-            info.value.request_id,
-        )
-
-    def test_every_endpoint_path(self) -> None:
-        """Each method hits its endpoint with its method, path and query."""
-        seen: list[tuple[str, str]] = []
-
-        def handler(request: httpx.Request) -> httpx.Response:
-            seen.append((request.method, str(request.url).removeprefix(BASE)))
-            if request.url.path.endswith("/steps"):
-                return httpx.Response(
-                    200,
-                    json={
-                        "object": "list",
-                        "data": [],
-                        "has_more": False,
-                        "first_id": None,
-                        "last_id": None,
-                    },
-                )
-            if "/steps/" in request.url.path:
-                return httpx.Response(200, json={"id": "step_1", "object": "thread.run.step"})
-            if request.method == "GET" and request.url.path.endswith("/runs"):
-                return httpx.Response(
-                    200,
-                    json={
-                        "object": "list",
-                        "data": [run_json()],
-                        "has_more": False,
-                        "first_id": "r",
-                        "last_id": "r",
-                    },
-                )
-            return httpx.Response(200, json=run_json())
-
-        client = make_client(handler)
-        client.runs.retrieve("t", "r")
-        client.runs.update("t", "r", metadata={"k": "v"})
-        client.runs.cancel("t", "r")
-        client.runs.submit_tool_outputs(
-            "t", "r", tool_outputs=[{"tool_call_id": "c", "output": "1"}]
-        )
-        list(client.runs.list("t", limit=5, order="asc"))
-        list(client.runs.steps.list("t", "r", include=[FILE_SEARCH_CONTENT]))
-        client.runs.steps.retrieve("t", "r", "s", include=[FILE_SEARCH_CONTENT])
-        client.threads.create_and_run(assistant_id="a")
-        include = (
-            "include%5B%5D=step_details.tool_calls%5B%2A%5D.file_search.results%5B%2A%5D.content"
-        )
-        assert [
-            ("GET", "/threads/t/runs/r"),
-            ("POST", "/threads/t/runs/r"),
-            ("POST", "/threads/t/runs/r/cancel"),
-            ("POST", "/threads/t/runs/r/submit_tool_outputs"),
-            ("GET", "/threads/t/runs?limit=5&order=asc"),
-            ("GET", f"/threads/t/runs/r/steps?{include}"),
-            ("GET", f"/threads/t/runs/r/steps/s?{include}"),
-            ("POST", "/threads/runs"),
-        ] == seen
-
-
-class TestRetries:
-    def test_5xx_and_429_are_retried_honouring_retry_after(self) -> None:
-        """500 and 429 are retried; Retry-After is the wait; then the answer comes through."""
-        answers = [
-            httpx.Response(500),
-            httpx.Response(429, headers={"retry-after": "3"}),
-            httpx.Response(200, json=run_json()),
-        ]
-        sleeps: list[float] = []
-        client = make_client(lambda request: answers.pop(0), sleeps=sleeps, max_retries=2)
-        assert "completed" == client.runs.retrieve("t", "r").status
-        assert 2 == len(sleeps)
-        assert 0.5 <= sleeps[0] <= 0.625  # exponential start, with jitter
-        assert 3.0 == sleeps[1]
-
-    def test_retries_are_bounded(self) -> None:
-        """After max_retries the error is raised, with its status."""
-        sleeps: list[float] = []
-        client = make_client(lambda request: httpx.Response(503), sleeps=sleeps, max_retries=3)
-        with pytest.raises(ResponseError) as info:
-            client.runs.retrieve("t", "r")
-        assert 503 == info.value.status_code
-        assert 3 == len(sleeps)
-
-    def test_4xx_is_not_retried(self) -> None:
-        """A 404 is an answer, not a hiccup: no retry."""
-        sleeps: list[float] = []
-        client = make_client(lambda request: httpx.Response(404, json={}), sleeps=sleeps)
-        with pytest.raises(ResponseError):
-            client.runs.retrieve("t", "r")
-        assert [] == sleeps
-
-    def test_connection_errors_are_retried_then_reported(self) -> None:
-        """A connection error is retried, then raised as TransportError without the query."""
-
-        def handler(request: httpx.Request) -> httpx.Response:
-            raise httpx.ConnectError("refused", request=request)
-
-        sleeps: list[float] = []
-        with pytest.raises(TransportError, match="ConnectError after 3 attempt"):
-            make_client(handler, sleeps=sleeps, max_retries=2).runs.retrieve("t", "r")
-        assert 2 == len(sleeps)
-
-
-class TestPages:
-    def test_iterating_a_page_walks_every_page(self) -> None:
-        """Page iteration follows the after cursor until has_more is false."""
-        runs = [run_json(id=f"run_{i}") for i in range(5)]
-        cursors: list[str | None] = []
-
-        def handler(request: httpx.Request) -> httpx.Response:
-            after = request.url.params.get("after")
-            cursors.append(after)
-            start = 0 if after is None else [r["id"] for r in runs].index(after) + 1
-            data = runs[start : start + 2]
-            return httpx.Response(
-                200,
-                json={
-                    "object": "list",
-                    "data": data,
-                    "has_more": start + 2 < len(runs),
-                    "first_id": data[0]["id"],
-                    "last_id": data[-1]["id"],
-                },
-            )
-
-        page = make_client(handler).runs.list("t", limit=2)
-        assert 2 == len(page.data)
-        assert [f"run_{i}" for i in range(5)] == [run.id for run in page]
-        assert [None, "run_1", "run_3"] == cursors
 
 
 class TestRunStream:

@@ -2,7 +2,8 @@
 
 The server starts and stops inside each test. It speaks the Runs endpoints,
 streams recordings or builder-generated streams in small chunks, and plays
-scripted faults: dropped connections, 500, 429 with Retry-After.
+scripted faults: dropped connections, 500, 429 with Retry-After. The tests of
+the JSON endpoints run for both clients (the ``flavour`` fixture).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import streamkit
 from streamkit import ResponseError, models
 from streamkit import testing as builders
 from streamkit.mockserver import Fault, MockAssistantsServer, Scene
+from tests.flavours import Flavour, flavour_fixture  # noqa: F401 -- `flavour`
 
 KEY = "sk-mock-key"
 
@@ -114,10 +116,10 @@ def test_code_interpreter_run(serve: Any) -> None:
     assert "".join(expected_logs) == "".join(logs)
 
 
-def test_retrieve_list_pages_and_cancel(serve: Any) -> None:
+def test_retrieve_list_pages_and_cancel(serve: Any, flavour: Flavour) -> None:
     """Runs are listed across pages with `after`; cancel goes to cancelling, then cancelled."""
     server = serve([Scene("text-run"), Scene("parallel-function-calls")])
-    client = client_for(server)
+    client = flavour.make(api_key=KEY, base_url=server.base_url)
     first = client.runs.stream("thread_1", assistant_id="a").final_run()
     second = client.runs.stream("thread_1", assistant_id="a").final_run()
     page = client.runs.list("thread_1", limit=1)
@@ -132,7 +134,7 @@ def test_retrieve_list_pages_and_cancel(serve: Any) -> None:
     assert ["message_creation"] == [step.type for step in steps]
 
 
-def test_non_streaming_calls_retry_500_and_429(serve: Any) -> None:
+def test_non_streaming_calls_retry_500_and_429(serve: Any, flavour: Flavour) -> None:
     """A GET answered 500 then 429 (Retry-After) succeeds on the third try."""
     server = serve(
         [Scene("text-run")],
@@ -141,11 +143,13 @@ def test_non_streaming_calls_retry_500_and_429(serve: Any) -> None:
             Fault("GET", "/threads/*/runs/*", 429, retry_after=0.01),
         ],
     )
-    client = client_for(server)
+    sleeps: list[float] = []
+    client = flavour.make(api_key=KEY, base_url=server.base_url, sleeps=sleeps)
     run = client.runs.stream("thread_1", assistant_id="a").final_run()
     assert "completed" == client.runs.retrieve("thread_1", run.id).status
     gets = [r for r in server.requests if r.method == "GET"]
     assert 3 == len(gets)
+    assert 0.01 == sleeps[1]
 
 
 def test_a_stream_answered_429_is_an_error(serve: Any) -> None:
@@ -180,14 +184,11 @@ def test_dropped_stream_is_recovered(serve: Any, abrupt: bool) -> None:
     assert ["message_done", "run_done"] == calls
 
 
-def test_wrong_key_is_a_clear_error(serve: Any) -> None:
+def test_wrong_key_is_a_clear_error(serve: Any, flavour: Flavour) -> None:
     """A 401 names the API's code and never echoes the key."""
     server = serve([Scene("text-run")])
-    assert server.base_url is not None
-    with (
-        streamkit.Client(api_key="sk-wrong-secret", base_url=server.base_url) as client,
-        pytest.raises(ResponseError) as info,
-    ):
+    client = flavour.make(api_key="sk-wrong-secret", base_url=server.base_url)
+    with pytest.raises(ResponseError) as info:
         client.runs.retrieve("thread_1", "run_x")
     assert (401, "invalid_api_key") == (info.value.status_code, info.value.error_code)
     assert "sk-wrong-secret" not in str(info.value)

@@ -1,0 +1,235 @@
+"""The transports (``client.transport``): send, call, open, sleep -- for both flavours -- and
+the sans-IO retry flow they share, driven by hand.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+from streamkit import ResponseError, TransportError
+from streamkit._assistants import endpoints
+from streamkit._engine.requests import Request
+from streamkit._transport import (
+    MAX_BACKOFF,
+    Done,
+    Send,
+    Sleep,
+    SyncTransport,
+    backoff,
+    retry_flow,
+)
+from tests.flavours import BASE, KEY, Flavour, flavour_fixture  # noqa: F401 -- `flavour`
+
+STREAM = Request(method="POST", path="/threads/t/runs", body={"stream": True}, stream=True)
+BODY = b"event: thread.run.created\ndata: {}\n\n"
+
+
+def event_stream(content: Any) -> httpx.Response:
+    return httpx.Response(200, headers={"content-type": "text/event-stream"}, content=content)
+
+
+class TestSend:
+    def test_send_returns_the_json(self, flavour: Flavour) -> None:
+        """send() builds the URL, query, body and headers and returns the parsed reply."""
+        seen: list[httpx.Request] = []
+
+        def handler(request: httpx.Request) -> httpx.Response:
+            seen.append(request)
+            return httpx.Response(200, json={"ok": [1, 2]})
+
+        transport = flavour.transport(handler)
+        request = Request(method="POST", path="/x", params={"a": ["1", "2"]}, body={"b": None})
+        assert {"ok": [1, 2]} == transport.send(request)
+        [sent] = seen
+        assert f"{BASE}/x?a=1&a=2" == str(sent.url)
+        assert {"b": None} == json.loads(sent.content)
+        assert f"Bearer {KEY}" == sent.headers["authorization"]
+        assert "assistants=v2" == sent.headers["openai-beta"]
+        assert "application/json" == sent.headers["content-type"]
+
+    def test_call_parses_with_the_description(self, flavour: Flavour) -> None:
+        """call() sends an endpoint's request and parses the reply with its parser."""
+
+        def handler(request: httpx.Request) -> httpx.Response:
+            return httpx.Response(200, json={"object": "list", "data": [], "has_more": False})
+
+        listing = flavour.transport(handler).call(endpoints.list_runs("t", limit=2))
+        assert ([], None) == (listing.data, listing.next_page)
+
+    def test_sleep_is_the_injected_one(self, flavour: Flavour) -> None:
+        """transport.sleep waits with what the client was given."""
+        sleeps: list[float] = []
+        flavour.transport(lambda request: httpx.Response(200), sleeps=sleeps).sleep(0.25)
+        assert [0.25] == sleeps
+
+
+class TestOpen:
+    def test_open_gives_the_body_in_chunks(self, flavour: Flavour) -> None:
+        """open() sends the stream headers and gives the body's chunks as they come."""
+        seen: list[httpx.Request] = []
+
+        def handler(request: httpx.Request) -> httpx.Response:
+            seen.append(request)
+            return event_stream(flavour.body([BODY[:10], BODY[10:]]))
+
+        with flavour.transport(handler).open(STREAM) as chunks:
+            assert BODY == b"".join(chunks)
+        [sent] = seen
+        assert "text/event-stream" == sent.headers["accept"]
+        assert "no-store" == sent.headers["cache-control"]
+        assert {"stream": True} == json.loads(sent.content)
+
+    def test_leaving_closes_the_response(self, flavour: Flavour) -> None:
+        """Leaving the context early closes the body, unread chunks and all."""
+        closed: list[bool] = []
+
+        class Body(httpx.SyncByteStream, httpx.AsyncByteStream):
+            def __iter__(self) -> Iterator[bytes]:
+                yield from [BODY] * 3
+
+            async def __aiter__(self) -> Any:
+                for chunk in [BODY] * 3:
+                    yield chunk
+
+            def close(self) -> None:
+                closed.append(True)
+
+            async def aclose(self) -> None:
+                closed.append(True)
+
+        headers = {"content-type": "text/event-stream"}
+        transport = flavour.transport(
+            lambda request: httpx.Response(200, headers=headers, stream=Body())
+        )
+        with transport.open(STREAM) as chunks:
+            assert BODY == next(iter(chunks))
+            assert [] == closed
+        assert [True] == closed
+
+    @pytest.mark.parametrize("status", [429, 500])
+    def test_an_error_status_is_not_retried(self, flavour: Flavour, status: int) -> None:
+        """An HTTP error to a stream is a ResponseError at once: a run is not created twice."""
+        requests: list[httpx.Request] = []
+        sleeps: list[float] = []
+
+        def handler(request: httpx.Request) -> httpx.Response:
+            requests.append(request)
+            error = {"error": {"message": "Slow down", "code": "rate_limit_exceeded"}}
+            return httpx.Response(status, json=error, headers={"retry-after": "1"})
+
+        transport = flavour.transport(handler, sleeps=sleeps)
+        with (
+            pytest.raises(ResponseError, match="rate_limit_exceeded") as info,
+            transport.open(STREAM),
+        ):
+            pytest.fail("opened")
+        assert status == info.value.status_code
+        assert KEY not in str(info.value)
+        assert (1, []) == (len(requests), sleeps)
+
+    def test_not_an_event_stream(self, flavour: Flavour) -> None:
+        """A 200 that is not text/event-stream is a ResponseError naming what came."""
+        transport = flavour.transport(lambda request: httpx.Response(200, json={}))
+        with pytest.raises(ResponseError, match="application/json"), transport.open(STREAM):
+            pytest.fail("opened")
+
+    def test_connecting_fails(self, flavour: Flavour) -> None:
+        """A connection that cannot be made is a TransportError, not retried."""
+        attempts: list[httpx.Request] = []
+
+        def handler(request: httpx.Request) -> httpx.Response:
+            attempts.append(request)
+            raise httpx.ConnectError("refused", request=request)
+
+        transport = flavour.transport(handler)
+        with pytest.raises(TransportError, match="ConnectError") as info, transport.open(STREAM):
+            pytest.fail("opened")
+        assert f"POST {BASE}/threads/t/runs" in str(info.value)
+        assert isinstance(info.value.__cause__, httpx.ConnectError)
+        assert 1 == len(attempts)
+
+    def test_a_connection_that_breaks(self, flavour: Flavour) -> None:
+        """A reset while the chunks are read is a TransportError; what came before came."""
+        reset = httpx.ReadError("connection reset by peer")
+        transport = flavour.transport(lambda request: event_stream(flavour.body([BODY], reset)))
+        received: list[bytes] = []
+        with pytest.raises(TransportError, match="broke") as info, transport.open(STREAM) as chunks:
+            received.extend(chunks)
+        assert [BODY] == received
+        assert info.value.__cause__ is reset
+        assert KEY not in str(info.value)
+
+
+class TestRetryFlow:
+    """The retry policy without any I/O: the steps it asks for, given outcomes."""
+
+    REQUEST = httpx.Request("GET", "https://api.test/v1/x")
+
+    def reply(self, status: int, **headers: str) -> httpx.Response:
+        return httpx.Response(status, json={"n": status}, headers=headers, request=self.REQUEST)
+
+    def test_success_at_once(self) -> None:
+        flow = retry_flow(2, "GET x")
+        assert Send() == next(flow)
+        assert Done({"n": 200}) == flow.send(self.reply(200))
+
+    def test_retry_then_success(self) -> None:
+        flow = retry_flow(2, "GET x")
+        next(flow)
+        assert Sleep(5.0) == flow.send(self.reply(429, **{"retry-after": "5"}))
+        assert Send() == flow.send(None)
+        step = flow.send(httpx.ConnectError("refused"))
+        assert isinstance(step, Sleep)
+        assert 1.0 <= step.seconds <= 1.25  # the second retry: 0.5 * 2, with jitter
+        assert Send() == flow.send(None)
+        assert Done({"n": 200}) == flow.send(self.reply(200))
+
+    def test_gives_up(self) -> None:
+        flow = retry_flow(1, "GET x")
+        next(flow)
+        flow.send(self.reply(503))
+        flow.send(None)
+        with pytest.raises(ResponseError) as info:
+            flow.send(self.reply(503))
+        assert 503 == info.value.status_code
+
+    def test_a_connection_error_on_the_last_try(self) -> None:
+        flow = retry_flow(0, "GET x")
+        next(flow)
+        error = httpx.ConnectError("refused")
+        with pytest.raises(TransportError, match=r"^GET x: ConnectError after 1 attempt") as info:
+            flow.send(error)
+        assert info.value.__cause__ is error
+
+    def test_a_driver_that_answers_send_with_nothing(self) -> None:
+        flow = retry_flow(0, "GET x")
+        next(flow)
+        with pytest.raises(RuntimeError, match="outcome"):
+            flow.send(None)
+
+    def test_backoff(self) -> None:
+        """Exponential from half a second, capped, with up to a quarter of jitter."""
+        for attempt, base in [(0, 0.5), (1, 1.0), (3, 4.0), (10, MAX_BACKOFF)]:
+            assert base <= backoff(attempt, None) <= base * 1.25
+        assert 0.0 == backoff(0, "-3")
+        assert 60.0 == backoff(0, "Wed, 21 Oct 2065 07:28:00 GMT")
+
+
+def test_a_transport_made_alone() -> None:
+    """A transport is usable without a client; it closes only an HTTP client it made."""
+    http = httpx.Client(transport=httpx.MockTransport(lambda request: httpx.Response(200, json=1)))
+    transport = SyncTransport(api_key="sk-alone", base_url="https://h/v1/", http_client=http)
+    assert "https://h/v1" == transport.base_url
+    assert 1 == transport.send(Request(method="GET", path="/one"))
+    assert "sk-alone" not in repr(transport)
+    transport.close()
+    assert not http.is_closed
+    made = SyncTransport(api_key="sk-alone")
+    made.close()
+    with pytest.raises(ValueError, match="API key"):
+        SyncTransport(api_key="")
