@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import inspect
-from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Generator
 from functools import partial
 from typing import Any, Protocol
 
@@ -27,7 +27,6 @@ from streamkit._engine.driver import (
     Read,
     ReadEnded,
     Sleep,
-    invoke_arguments,
 )
 from streamkit._engine.requests import Request
 from streamkit._sources import decode, iter_local_bytes
@@ -69,10 +68,10 @@ def _is_httpx(source: Any) -> bool:
     return type(source).__module__.startswith("httpx")
 
 
-def _outcome(function: Callable[..., Any], arguments: Any) -> Any:
+def _outcome(call: Callable[[], Any]) -> Any:
     """A tool function's result, or the exception it raised (the flow decides what it means)."""
     try:
-        return invoke_arguments(function, arguments)
+        return call()
     except Exception as exc:
         return exc
 
@@ -106,7 +105,7 @@ class SyncShell:
         if closing is not None:
             closing()
 
-    def run(self, flow: Flow) -> Iterator[None]:
+    def run(self, flow: Flow) -> Generator[None, None, None]:
         """Perform ``flow``; yield once after each event fed (the consumer reads the driver)."""
         call = self._call
         reply: Any = None
@@ -128,7 +127,7 @@ class SyncShell:
                 elif isinstance(action, Sleep):
                     self._transport_().sleep(action.seconds)
                 else:
-                    reply = [_outcome(fn, args) for fn, args in action.calls]
+                    reply = [_outcome(call) for call in action.calls]
         except BaseException as exception:
             flow.close()
             if isinstance(exception, StreamkitError):
@@ -337,7 +336,7 @@ async def _adecode(chunks: AsyncIterator[bytes], decoder: SSEDecoder) -> AsyncIt
 
 async def _invoke_all(calls: Any) -> list[Any]:
     """Call the tool functions; async ones run concurrently. An exception counts as a result."""
-    outcomes = [_outcome(fn, args) for fn, args in calls]
+    outcomes = [_outcome(call) for call in calls]
     pending = [(i, o) for i, o in enumerate(outcomes) if inspect.isawaitable(o)]
     if pending:
         done = await asyncio.gather(*(o for _i, o in pending), return_exceptions=True)

@@ -24,11 +24,8 @@ of streamkit contains it.
 
 from __future__ import annotations
 
-import json
 import time
-import typing
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import AbstractContextManager, contextmanager
 from typing import Any, Generic, TypeVar
 
 import httpx
@@ -37,8 +34,7 @@ from typing_extensions import Unpack
 from streamkit import models as m
 from streamkit._assistants import endpoints
 from streamkit._assistants.endpoints import Listing
-from streamkit._assistants.endpoints import parse_as as _parse
-from streamkit._assistants.handlers import EventHandler, _calls
+from streamkit._assistants.handlers import EventHandler
 from streamkit._assistants.params import (
     FILE_SEARCH_CONTENT,
     RunCreateParams,
@@ -51,15 +47,8 @@ from streamkit._assistants.params import (
     ToolErrors,
     ToolFunction,
 )
-from streamkit._engine.accumulate import Accumulator
-from streamkit._engine.convert import structurer
-from streamkit._engine.requests import Request
-from streamkit._sources import decode
+from streamkit._assistants.stream import RunStream
 from streamkit._transport import DEFAULT_BASE_URL, SyncTransport
-from streamkit.errors import StreamError, StreamkitError, TransportError
-from streamkit.io import check_response
-from streamkit.models.events import EVENT_CLASSES
-from streamkit.sse import SSEDecoder
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -177,66 +166,6 @@ class Client:
         """Close the HTTP client, if this client made it."""
         self.transport.close()
 
-    # -- What RunStream calls until it runs on the transport: thin wrappers over it. --
-
-    @property
-    def _sleep(self) -> Callable[[float], None]:
-        return self.transport.sleep
-
-    def _request(self, method: str, path: str, *, body: Any = None, params: Any = None) -> Any:
-        """Send a non-streaming request, with retries; return the parsed JSON."""
-        return self.transport.send(Request(method=method, path=path, params=params, body=body))
-
-    @contextmanager
-    def _stream(self, method: str, path: str, body: Any) -> Iterator[httpx.Response]:
-        """Open a streaming request (not retried: a run must not be created twice)."""
-        response = self.transport.connect(Request(method=method, path=path, body=body, stream=True))
-        try:
-            yield response
-        finally:
-            response.close()
-
-
-class _Opened(AbstractContextManager[httpx.Response]):
-    """A sent streaming request; closes its response on exit."""
-
-    def __init__(self, http: httpx.Client, request: httpx.Request) -> None:
-        self._http = http
-        self._request = request
-        self._response: httpx.Response | None = None
-
-    def __enter__(self) -> httpx.Response:
-        try:
-            self._response = self._http.send(self._request, stream=True)
-        except httpx.TransportError as exc:
-            url = self._request.url.copy_with(query=None)
-            msg = f"{self._request.method} {url}: {type(exc).__name__}"
-            raise TransportError(msg) from exc
-        return self._response
-
-    def __exit__(self, *exc_info: object) -> None:
-        if self._response is not None:
-            self._response.close()
-
-
-_MESSAGE: Callable[[Any], m.Message] = structurer(m.Message)
-# Run statuses after which polling stops: terminal, or waiting for tool outputs.
-_SETTLED = frozenset(
-    {"requires_action", "completed", "incomplete", "failed", "cancelled", "expired"}
-)
-_STEP_EVENTS = {
-    "in_progress": "thread.run.step.in_progress",
-    "completed": "thread.run.step.completed",
-    "failed": "thread.run.step.failed",
-    "cancelled": "thread.run.step.cancelled",
-    "expired": "thread.run.step.expired",
-}
-_MESSAGE_EVENTS = {
-    "in_progress": "thread.message.in_progress",
-    "completed": "thread.message.completed",
-    "incomplete": "thread.message.incomplete",
-}
-
 
 class _Runs:
     """``client.runs``: one method per endpoint of the Runs reference."""
@@ -285,11 +214,11 @@ class _Runs:
         """
         request = endpoints.stream_run(thread_id, assistant_id=assistant_id, **params)
         return RunStream(
-            self._client,
-            _opener(self._client, request),
+            self._transport,
+            request,
             thread_id=thread_id,
             handler=handler,
-            tools=tools,
+            functions=tools,
             tool_errors=tool_errors,
             recover=recover,
         )
@@ -328,8 +257,7 @@ class _Runs:
     ) -> RunStream:
         """Submit tool outputs and stream the run's continuation."""
         request = endpoints.submit_tool_outputs_stream(thread_id, run_id, tool_outputs=tool_outputs)
-        opener = _opener(self._client, request)
-        return RunStream(self._client, opener, thread_id=thread_id, handler=handler)
+        return RunStream(self._transport, request, thread_id=thread_id, handler=handler)
 
 
 class _Steps:
@@ -382,299 +310,4 @@ class _Threads:
     ) -> RunStream:
         """Create a thread, run it and stream the run (``thread.created`` comes first)."""
         request = endpoints.create_thread_and_run_stream(assistant_id=assistant_id, **params)
-        opener = _opener(self._client, request)
-        return RunStream(self._client, opener, thread_id=None, handler=handler, tools=tools)
-
-
-def _opener(
-    client: Client, request: Request
-) -> Callable[[], AbstractContextManager[httpx.Response]]:
-    """What RunStream opens its stream with (until it takes the request itself)."""
-    return lambda: client._stream(request.method, request.path, request.body)
-
-
-# --- RunStream -----------------------------------------------------------------------
-
-
-class RunStream:
-    """A streaming run: a context manager and an iterator of typed events.
-
-    It owns an :class:`~streamkit.Accumulator` (:attr:`accumulator`) that sees
-    every event, drives the ``handler`` if one was given, and with ``tools``
-    answers ``requires_action`` itself: it calls each function with the call's
-    parsed JSON arguments, submits the outputs and streams the continuation
-    into the same accumulator, so :meth:`final_run_steps` holds every step of
-    the run::
-
-        with client.runs.stream("thread_abc", assistant_id="asst_abc",
-                                tools={"get_weather": get_weather}) as stream:
-            for text in stream.text_deltas:
-                print(text, end="")
-        print(stream.final_run().status)
-    """
-
-    def __init__(
-        self,
-        client: Client,
-        opener: Callable[[], AbstractContextManager[httpx.Response]],
-        *,
-        thread_id: str | None,
-        handler: EventHandler | None = None,
-        tools: Mapping[str, ToolFunction] | None = None,
-        tool_errors: str = "submit",
-        recover: bool = True,
-        poll_interval: float = 1.0,
-    ) -> None:
-        if tool_errors not in ("submit", "raise"):
-            msg = f"tool_errors must be 'submit' or 'raise', not {tool_errors!r}"
-            raise ValueError(msg)
-        self._client = client
-        self._opener: Callable[[], AbstractContextManager[httpx.Response]] | None = opener
-        self._thread_id = thread_id
-        self._handler = handler
-        self._tools = dict(tools or {})
-        self._tool_errors = tool_errors
-        self._recover = recover
-        self._poll_interval = poll_interval
-        self._closed = False
-        self._current: AbstractContextManager[httpx.Response] | None = None
-        self._events: Iterator[m.StreamEvent] | None = None
-        self.accumulator = Accumulator()
-        if handler is not None:
-            handler.accumulator = self.accumulator
-
-    def __enter__(self) -> RunStream:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
-
-    def __iter__(self) -> Iterator[m.StreamEvent]:
-        if self._events is None:
-            self._events = self._run()
-        return self._events
-
-    def close(self) -> None:
-        """Close the connection; no event or callback comes after it."""
-        self._closed = True
-        if self._current is not None:
-            self._current.__exit__(None, None, None)
-            self._current = None
-
-    def until_done(self) -> RunStream:
-        """Read the stream (and any tool-output continuations) to the end."""
-        for _ in self:
-            pass
-        return self
-
-    def final_run(self) -> m.Run:
-        """The run's last terminal state (requires_action counts) after :meth:`until_done`.
-
-        Raises:
-            StreamkitError: the stream ended without one.
-        """
-        self.until_done()
-        run = self.accumulator.final_run
-        if run is None:
-            msg = "the stream ended without a final run event"
-            raise StreamkitError(msg)
-        return run
-
-    def final_run_steps(self) -> list[m.RunStep]:
-        """Every step of the run, across continuations, after :meth:`until_done`."""
-        self.until_done()
-        return list(self.accumulator.run_steps.values())
-
-    def final_messages(self) -> list[m.Message]:
-        """Every message of the run, after :meth:`until_done`."""
-        self.until_done()
-        return list(self.accumulator.messages.values())
-
-    @property
-    def text_deltas(self) -> Iterator[str]:
-        """The text fragments as they arrive (the stream is read as they are taken)."""
-        seen = 0
-        for _event in self:
-            texts = self._texts
-            while seen < len(texts):
-                yield texts[seen]
-                seen += 1
-
-    # -- the loop --
-
-    _texts: list[str]
-
-    def _run(self) -> Iterator[m.StreamEvent]:
-        handler = self._handler
-        self._texts = []
-        try:
-            while self._opener is not None and not self._closed:
-                opener, self._opener = self._opener, None
-                self._current = opener()
-                response = self._current.__enter__()
-                check_response(response)
-                try:
-                    yield from self._read(response)
-                except httpx.TransportError as exc:
-                    if not self._recover or not self.accumulator.runs:
-                        msg = f"the stream broke after {self.accumulator.position} events"
-                        raise TransportError(f"{msg}: {type(exc).__name__}") from exc
-                broken = not self.accumulator.done and not self._closed
-                if self._current is not None:
-                    self._current.__exit__(None, None, None)
-                    self._current = None
-                if broken and self._recover and self.accumulator.runs:
-                    yield from self._reconcile()
-                self._continue_with_tools()
-        except BaseException as exception:
-            if isinstance(exception, StreamkitError):
-                exception.accumulator = self.accumulator
-            if handler is not None and not isinstance(exception, GeneratorExit):
-                try:
-                    handler._call("on_exception", (exception,))
-                finally:
-                    handler._call("on_end", ())
-            self.close()
-            raise
-        if handler is not None:
-            handler._call("on_end", ())
-        self.close()
-
-    def _read(self, response: httpx.Response) -> Iterator[m.StreamEvent]:
-        handler = self._handler
-        accumulator = self.accumulator
-        for sse in decode(response.iter_bytes(), SSEDecoder()):
-            if self._closed:
-                return
-            try:
-                changes = accumulator.feed(sse)
-            except StreamError as error:
-                if handler is not None:
-                    handler._call("on_error", (error.error,))
-                raise
-            for change in changes:
-                if change.kind in ("text.created", "text.delta"):
-                    delta = change.delta
-                    if delta is not None and delta.value:
-                        self._texts.append(delta.value)
-            event = changes[0].event if changes else None
-            if handler is not None:
-                if event is not None:
-                    handler._call("on_event", (event,))
-                for name, arguments in _calls(changes):
-                    result = handler._call(name, arguments)
-                    if name == "on_requires_action" and result is not None:
-                        self._pending_outputs = result
-            if event is not None:
-                yield event
-            if accumulator.done:
-                return
-
-    _pending_outputs: Any = None
-
-    def _reconcile(self) -> Iterator[m.StreamEvent]:
-        """The stream broke: read the run, its steps and messages back, until the run settles.
-
-        Each object the server returns is fed to the same accumulator as the
-        event its status stands for, so snapshots, changes and callbacks carry
-        on as if the stream had not broken.
-        """
-        run = list(self.accumulator.runs.values())[-1]
-        thread_id = self._thread_id or run.thread_id
-        runs = self._client.runs
-        while not self._closed:
-            run = runs.retrieve(thread_id, run.id)
-            steps = runs.steps.list(thread_id, run.id, order="asc", include=[FILE_SEARCH_CONTENT])
-            for step in steps:
-                yield from self._apply(_STEP_EVENTS.get(step.status), step)
-                details = step.step_details
-                if isinstance(details, m.MessageCreationStepDetails):
-                    message = self._message(thread_id, details.message_creation.message_id)
-                    yield from self._apply(_MESSAGE_EVENTS.get(message.status), message)
-            yield from self._apply(f"thread.run.{run.status}", run)
-            if run.status in _SETTLED:
-                return
-            self._client._sleep(self._poll_interval)
-
-    def _message(self, thread_id: str, message_id: str) -> m.Message:
-        payload = self._client._request("GET", f"/threads/{thread_id}/messages/{message_id}")
-        return _parse(_MESSAGE, payload)
-
-    def _apply(self, name: str | None, data: Any) -> Iterator[m.StreamEvent]:
-        """Feed a whole object as the event of its status; drive the handler; yield the event."""
-        cls = EVENT_CLASSES.get(name or "")
-        if cls is None:
-            return  # a status with no event (a new one): the next poll will tell
-        event = typing.cast(Callable[[Any], m.StreamEvent], cls)(data)
-        changes = self.accumulator.feed(event)
-        if self._handler is not None:
-            self._handler._call("on_event", (event,))
-            for callback, arguments in _calls(changes):
-                result = self._handler._call(callback, arguments)
-                if callback == "on_requires_action" and result is not None:
-                    self._pending_outputs = result
-        yield event
-
-    def _continue_with_tools(self) -> None:
-        """If the run requires action and outputs can be made, open the continuation."""
-        run = self.accumulator.final_run
-        calls = _awaited_calls(run)
-        if run is None or calls is None:
-            return
-        outputs = self._pending_outputs
-        self._pending_outputs = None
-        if outputs is None and self._tools:
-            outputs = [self._call_tool(call) for call in calls]
-        if outputs is None:
-            return
-        path, body = _submission(self._thread_id or run.thread_id, run.id, outputs)
-        self._opener = lambda: self._client._stream("POST", path, body)
-        self.accumulator.done = False  # the continuation is the same run's stream
-
-    def _call_tool(self, call: m.RequiredActionFunctionToolCall) -> dict[str, str]:
-        try:
-            output = _as_output(_invoke_tool(self._tools, call))
-        except Exception as exc:
-            return _tool_failure(call, exc, self._tool_errors)
-        return {"tool_call_id": call.id, "output": output}
-
-
-# --- The tool loop's rules, shared with the async stream -----------------------
-
-
-def _as_output(value: Any) -> str:
-    return value if isinstance(value, str) else json.dumps(value)
-
-
-def _awaited_calls(run: m.Run | None) -> tuple[m.RequiredActionFunctionToolCall, ...] | None:
-    """The calls a run waits for outputs of, or None if it does not wait."""
-    if run is None or run.status != "requires_action" or run.required_action is None:
-        return None
-    return run.required_action.submit_tool_outputs.tool_calls
-
-
-def _submission(thread_id: str, run_id: str, outputs: Any) -> tuple[str, dict[str, Any]]:
-    """The path and body that submit ``outputs`` (a list, or ``{tool_call_id: output}``)."""
-    if isinstance(outputs, Mapping):
-        outputs = [{"tool_call_id": k, "output": _as_output(v)} for k, v in outputs.items()]
-    path = f"/threads/{thread_id}/runs/{run_id}/submit_tool_outputs"
-    return path, {"tool_outputs": list(outputs), "stream": True}
-
-
-def _invoke_tool(tools: Mapping[str, ToolFunction], call: m.RequiredActionFunctionToolCall) -> Any:
-    """Call the function a tool call names with its parsed JSON arguments (may be awaitable)."""
-    function = tools.get(call.function.name)
-    if function is None:
-        msg = f"no function named {call.function.name!r} was given"
-        raise LookupError(msg)
-    arguments = json.loads(call.function.arguments or "{}")
-    return function(**arguments) if isinstance(arguments, dict) else function(arguments)
-
-
-def _tool_failure(
-    call: m.RequiredActionFunctionToolCall, exc: Exception, tool_errors: str
-) -> dict[str, str]:
-    """A failed function: its error text as the output, or the exception with "raise"."""
-    if tool_errors == "raise":
-        raise exc
-    return {"tool_call_id": call.id, "output": f"error: {type(exc).__name__}: {exc}"}
+        return RunStream(self._transport, request, thread_id=None, handler=handler, functions=tools)

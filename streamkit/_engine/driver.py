@@ -242,10 +242,12 @@ class Invoke:
     """Call tool functions; the reply is their results in order (an exception counts as one).
 
     Attributes:
-        calls: (function, keyword arguments or a positional argument) pairs.
+        calls: one function of no arguments per tool call; its result may be
+            awaitable (an async tool), which an async shell awaits, several
+            at once.
     """
 
-    calls: Sequence[tuple[Callable[..., Any], Any]]
+    calls: Sequence[Callable[[], Any]]
 
 
 Action = Read | Fetch | Sleep | Apply | Invoke
@@ -255,10 +257,3 @@ Flow = Generator[Action, Any, None]
 def read_flow(source: Any, **options: Any) -> Flow:
     """The flow of a local source: read it, and that is all (``options``: see :class:`Read`)."""
     yield Read(source=source, **options)
-
-
-def invoke_arguments(function: Callable[..., Any], arguments: Any) -> Any:
-    """Call a tool function with parsed JSON arguments: an object as keywords, else one value."""
-    if isinstance(arguments, Mapping):
-        return function(**arguments)
-    return function(arguments)

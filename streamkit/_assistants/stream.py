@@ -1,0 +1,414 @@
+"""``RunStream`` and ``AsyncRunStream``: a live run, its recovery and its tool loop, on the driver.
+
+What a run stream does is one sans-IO flow (:func:`run_flow`): read the
+stream; if it broke mid-run, read the run, its steps and messages back and
+poll until the run settles, feeding them in as the events their statuses
+stand for; if the run requires action and outputs can be made (the
+handler's ``on_requires_action`` returned them, or ``functions`` were
+given), submit them with a streamed ``submit_tool_outputs`` and read the
+continuation into the same accumulator. :class:`RunStream` and
+:class:`AsyncRunStream` are the sync and async shells of that flow
+(:mod:`streamkit._shell`), and differ only in ``await``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
+from typing import Any
+
+from streamkit import models as m
+from streamkit._assistants import endpoints
+from streamkit._assistants.accumulator import Accumulator
+from streamkit._assistants.handlers import (
+    AsyncEventHandler,
+    EventHandler,
+    adispatch,
+    dispatch,
+    driver_for,
+)
+from streamkit._assistants.params import FILE_SEARCH_CONTENT, ToolErrors, ToolFunction
+from streamkit._engine.driver import Apply, Driver, Fetch, Flow, Invoke, Read, ReadEnded, Sleep
+from streamkit._engine.requests import Request
+from streamkit._shell import AsyncShell, AsyncTransportLike, SyncShell, TransportLike
+from streamkit.errors import StreamkitError, TransportError
+from streamkit.models.events import EVENT_CLASSES
+
+__all__ = ["AsyncRunStream", "RunStream", "run_flow"]
+
+# Run statuses after which polling stops: terminal, or waiting for tool outputs.
+_SETTLED = frozenset(
+    {"requires_action", "completed", "incomplete", "failed", "cancelled", "expired"}
+)
+_STEP_EVENTS = {
+    "in_progress": "thread.run.step.in_progress",
+    "completed": "thread.run.step.completed",
+    "failed": "thread.run.step.failed",
+    "cancelled": "thread.run.step.cancelled",
+    "expired": "thread.run.step.expired",
+}
+_MESSAGE_EVENTS = {
+    "in_progress": "thread.message.in_progress",
+    "completed": "thread.message.completed",
+    "incomplete": "thread.message.incomplete",
+}
+
+
+# --- The flow ---------------------------------------------------------------------------
+
+
+def run_flow(
+    driver: Driver,
+    request: Request,
+    *,
+    thread_id: str | None,
+    functions: Mapping[str, ToolFunction],
+    tool_errors: ToolErrors,
+    recover: bool,
+    poll_interval: float,
+) -> Flow:
+    """The life of a run stream, as actions for a shell (see the module docstring)."""
+    accumulator = driver.accumulator
+    assert isinstance(accumulator, Accumulator)
+    next_request: Request | None = request
+    while next_request is not None:
+        ended: ReadEnded = yield Read(request=next_request)
+        next_request = None
+        if ended.broken is not None and (not recover or not accumulator.runs):
+            cause = ended.broken.__cause__ or ended.broken
+            msg = f"the stream broke after {accumulator.position} events: {type(cause).__name__}"
+            raise TransportError(msg) from ended.broken
+        if not accumulator.done and recover and accumulator.runs:
+            yield from _recover(accumulator, thread_id, poll_interval)
+        run = accumulator.final_run
+        calls = awaited_calls(run)
+        if run is None or calls is None:
+            return
+        outputs = driver.results.pop("on_requires_action", None)
+        if outputs is None and functions:
+            results = yield Invoke([_tool_thunk(functions, call) for call in calls])
+            outputs = [
+                tool_output(call, result, tool_errors)
+                for call, result in zip(calls, results, strict=True)
+            ]
+        if outputs is None:
+            return
+        next_request = endpoints.submit_tool_outputs_stream(
+            thread_id or run.thread_id, run.id, tool_outputs=as_tool_outputs(outputs)
+        )
+        accumulator.done = False  # the continuation is the same run's stream
+
+
+def _recover(accumulator: Accumulator, thread_id: str | None, poll_interval: float) -> Flow:
+    """The stream broke: read the run, its steps and messages back, until the run settles.
+
+    Each object is fed to the accumulator as the event its status stands
+    for, so snapshots, Changes and callbacks carry on as if the stream had
+    not broken.
+    """
+    run = list(accumulator.runs.values())[-1]
+    thread = thread_id or run.thread_id
+    while True:
+        run = yield from _fetch(endpoints.retrieve_run(thread, run.id))
+        listing = endpoints.list_run_steps(
+            thread, run.id, order="asc", include=[FILE_SEARCH_CONTENT]
+        )
+        page: endpoints.Listing[m.RunStep] | None = yield from _fetch(listing)
+        while page is not None:
+            for step in page.data:
+                yield from _apply(_STEP_EVENTS.get(step.status), step)
+                details = step.step_details
+                if isinstance(details, m.MessageCreationStepDetails):
+                    message_id = details.message_creation.message_id
+                    message = yield from _fetch(endpoints.retrieve_message(thread, message_id))
+                    yield from _apply(_MESSAGE_EVENTS.get(message.status), message)
+            # A page that makes no progress ends the walk: a server cannot loop it.
+            follow = page.next_page if page.has_more and page.data else None
+            page = (yield from _fetch(follow)) if follow is not None else None
+        yield from _apply(f"thread.run.{run.status}", run)
+        if run.status in _SETTLED:
+            return
+        yield Sleep(poll_interval)
+
+
+def _fetch(call: endpoints.Call[Any]) -> Any:
+    payload = yield Fetch(call.request)
+    return call.parse(payload)
+
+
+def _apply(name: str | None, data: Any) -> Flow:
+    """Feed a whole object as the event of its status (a status with no event: skipped)."""
+    cls = EVENT_CLASSES.get(name or "")
+    if cls is not None:  # a new status: the next poll will tell
+        yield Apply([cls(data)])  # type: ignore[call-arg]
+
+
+# --- The tool loop's rules ---------------------------------------------------------------
+
+
+def awaited_calls(run: m.Run | None) -> tuple[m.RequiredActionFunctionToolCall, ...] | None:
+    """The calls a run waits for outputs of, or None if it does not wait."""
+    if run is None or run.status != "requires_action" or run.required_action is None:
+        return None
+    return run.required_action.submit_tool_outputs.tool_calls
+
+
+def as_output(value: Any) -> str:
+    """A tool function's result as the output string: a string as is, else JSON."""
+    return value if isinstance(value, str) else json.dumps(value)
+
+
+def as_tool_outputs(outputs: Any) -> list[Mapping[str, Any]]:
+    """Outputs as given by a handler (a list, or ``{tool_call_id: output}``) as the API's list."""
+    if isinstance(outputs, Mapping):
+        return [{"tool_call_id": k, "output": as_output(v)} for k, v in outputs.items()]
+    return list(outputs)
+
+
+def _tool_thunk(
+    functions: Mapping[str, ToolFunction], call: m.RequiredActionFunctionToolCall
+) -> Callable[[], Any]:
+    """Calling the function a tool call names with its parsed JSON arguments (may be awaitable)."""
+
+    def invoke() -> Any:
+        function = functions.get(call.function.name)
+        if function is None:
+            msg = f"no function named {call.function.name!r} was given"
+            raise LookupError(msg)
+        arguments = json.loads(call.function.arguments or "{}")
+        return function(**arguments) if isinstance(arguments, dict) else function(arguments)
+
+    return invoke
+
+
+def tool_output(
+    call: m.RequiredActionFunctionToolCall, result: Any, tool_errors: ToolErrors
+) -> dict[str, str]:
+    """The output to submit for a call: its result, or (a failure) its error text or a raise."""
+    if isinstance(result, BaseException):
+        if tool_errors == "raise" or not isinstance(result, Exception):
+            raise result
+        return {"tool_call_id": call.id, "output": f"error: {type(result).__name__}: {result}"}
+    return {"tool_call_id": call.id, "output": as_output(result)}
+
+
+def _checked(tool_errors: str) -> ToolErrors:
+    if tool_errors not in ("submit", "raise"):
+        msg = f"tool_errors must be 'submit' or 'raise', not {tool_errors!r}"
+        raise ValueError(msg)
+    return "submit" if tool_errors == "submit" else "raise"
+
+
+# --- The shells ----------------------------------------------------------------------------
+
+
+class _RunStreamBase:
+    """What both stream objects hold and answer without I/O."""
+
+    accumulator: Accumulator
+    _driver: Driver
+    _flow: Flow
+
+    def _setup(
+        self,
+        request: Request,
+        handler: EventHandler | AsyncEventHandler | None,
+        *,
+        thread_id: str | None,
+        functions: Mapping[str, ToolFunction] | None,
+        tool_errors: str,
+        recover: bool,
+        poll_interval: float,
+    ) -> None:
+        self.accumulator = Accumulator()
+        if handler is not None:
+            handler.accumulator = self.accumulator
+        self._driver = driver_for(self.accumulator, handler, collect_text=True)
+        self._flow = run_flow(
+            self._driver,
+            request,
+            thread_id=thread_id,
+            functions=dict(functions or {}),
+            tool_errors=_checked(tool_errors),
+            recover=recover,
+            poll_interval=poll_interval,
+        )
+
+    def _final_run(self) -> m.Run:
+        run = self.accumulator.final_run
+        if run is None:
+            msg = "the stream ended without a final run event"
+            raise StreamkitError(msg)
+        return run
+
+
+class RunStream(_RunStreamBase):
+    """A streaming run: a context manager and an iterator of typed events.
+
+    It owns an :class:`~streamkit.Accumulator` (:attr:`accumulator`) that sees
+    every event, drives the ``handler`` if one was given, and with
+    ``functions`` answers ``requires_action`` itself: it calls each function
+    with the call's parsed JSON arguments, submits the outputs and streams the
+    continuation into the same accumulator, so :meth:`final_run_steps` holds
+    every step of the run::
+
+        with client.runs.stream("thread_abc", assistant_id="asst_abc",
+                                functions={"get_weather": get_weather}) as stream:
+            for text in stream.text_deltas:
+                print(text, end="")
+        print(stream.final_run().status)
+    """
+
+    def __init__(
+        self,
+        transport: TransportLike,
+        request: Request,
+        *,
+        thread_id: str | None,
+        handler: EventHandler | None = None,
+        functions: Mapping[str, ToolFunction] | None = None,
+        tool_errors: str = "submit",
+        recover: bool = True,
+        poll_interval: float = 1.0,
+    ) -> None:
+        self._setup(
+            request,
+            handler,
+            thread_id=thread_id,
+            functions=functions,
+            tool_errors=tool_errors,
+            recover=recover,
+            poll_interval=poll_interval,
+        )
+        call = dispatch(handler) if handler is not None else None
+        self._shell = SyncShell(self._driver, call, transport)
+        self._steps = self._shell.run(self._flow)
+
+    def __enter__(self) -> RunStream:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def __iter__(self) -> Iterator[m.StreamEvent]:
+        driver = self._driver
+        for _ in self._steps:
+            event = driver.event()
+            if event is not None:
+                yield event
+
+    def close(self) -> None:
+        """Close the connection; no event or callback comes after it."""
+        self._shell.close()
+        self._steps.close()
+
+    def until_done(self) -> RunStream:
+        """Read the stream (and any tool-output continuations) to the end."""
+        for _ in self._steps:
+            pass
+        return self
+
+    def final_run(self) -> m.Run:
+        """The run's last terminal state (requires_action counts) after :meth:`until_done`.
+
+        Raises:
+            StreamkitError: the stream ended without one.
+        """
+        return self.until_done()._final_run()
+
+    def final_run_steps(self) -> list[m.RunStep]:
+        """Every step of the run, across continuations, after :meth:`until_done`."""
+        return list(self.until_done().accumulator.run_steps.values())
+
+    def final_messages(self) -> list[m.Message]:
+        """Every message of the run, after :meth:`until_done`."""
+        return list(self.until_done().accumulator.messages.values())
+
+    @property
+    def text_deltas(self) -> Iterator[str]:
+        """The text fragments as they arrive (the stream is read as they are taken)."""
+        texts = self._driver.texts
+        seen = 0
+        for _ in self._steps:
+            while seen < len(texts):
+                yield texts[seen]
+                seen += 1
+
+
+class AsyncRunStream(_RunStreamBase):
+    """The async :class:`RunStream`: ``async with``, ``async for``, ``await until_done()``.
+
+    Tool functions may be ``async def``; the calls of one ``requires_action``
+    run concurrently.
+    """
+
+    def __init__(
+        self,
+        transport: AsyncTransportLike,
+        request: Request,
+        *,
+        thread_id: str | None,
+        handler: AsyncEventHandler | None = None,
+        functions: Mapping[str, ToolFunction] | None = None,
+        tool_errors: str = "submit",
+        recover: bool = True,
+        poll_interval: float = 1.0,
+    ) -> None:
+        self._setup(
+            request,
+            handler,
+            thread_id=thread_id,
+            functions=functions,
+            tool_errors=tool_errors,
+            recover=recover,
+            poll_interval=poll_interval,
+        )
+        call = adispatch(handler) if handler is not None else None
+        self._shell = AsyncShell(self._driver, call, transport)
+        self._steps = self._shell.run(self._flow)
+
+    async def __aenter__(self) -> AsyncRunStream:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.close()
+
+    async def __aiter__(self) -> AsyncIterator[m.StreamEvent]:
+        driver = self._driver
+        async for _ in self._steps:
+            event = driver.event()
+            if event is not None:
+                yield event
+
+    async def close(self) -> None:
+        """Close the connection; no event or callback comes after it."""
+        await self._shell.close()
+        await self._steps.aclose()  # type: ignore[attr-defined]  # an async generator
+
+    async def until_done(self) -> AsyncRunStream:
+        """Read the stream (and any continuations) to the end."""
+        async for _ in self._steps:
+            pass
+        return self
+
+    async def final_run(self) -> m.Run:
+        """The run's last terminal state (requires_action counts)."""
+        return (await self.until_done())._final_run()
+
+    async def final_run_steps(self) -> list[m.RunStep]:
+        """Every step of the run, across continuations."""
+        return list((await self.until_done()).accumulator.run_steps.values())
+
+    async def final_messages(self) -> list[m.Message]:
+        """Every message of the run."""
+        return list((await self.until_done()).accumulator.messages.values())
+
+    @property
+    async def text_deltas(self) -> AsyncIterator[str]:
+        """The text fragments as they arrive."""
+        texts = self._driver.texts
+        seen = 0
+        async for _ in self._steps:
+            while seen < len(texts):
+                yield texts[seen]
+                seen += 1
