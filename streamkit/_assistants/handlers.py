@@ -586,9 +586,3 @@ async def atext_deltas(source: Any, *, strict: bool = True) -> AsyncIterator[str
             yield text
         texts.clear()
 
-
-def _calls(changes: list[_AnyChange]) -> Iterator[tuple[str, tuple[Any, ...]]]:
-    """TODO(engine): the old RunStream's dispatch; removed when it runs on the driver."""
-    for change in changes:
-        for _names, calls_of in ROUTES[change.kind]:
-            yield from calls_of(change)
