@@ -33,7 +33,7 @@ import time
 import typing
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Generator, Iterator
 from contextlib import asynccontextmanager, contextmanager
-from typing import Any, Protocol, TypeAlias, TypeVar
+from typing import Any, Generic, Protocol, TypeAlias, TypeVar
 
 import attrs
 import httpx
@@ -53,6 +53,7 @@ __all__ = [
     "Send",
     "Sleep",
     "SyncTransport",
+    "TransportOwner",
     "backoff",
     "retry_flow",
 ]
@@ -164,6 +165,31 @@ def backoff(attempt: int, retry_after: str | None) -> float:
 
 
 # --- The transports -----------------------------------------------------------------
+
+TransportT = TypeVar("TransportT", bound="_Transport")
+
+
+class TransportOwner(Generic[TransportT]):
+    """What both clients answer from their transport: ``base_url`` and ``max_retries``."""
+
+    transport: TransportT
+
+    @property
+    def base_url(self) -> str:
+        """The API's base URL (the transport's)."""
+        return self.transport.base_url
+
+    @property
+    def max_retries(self) -> int:
+        """How often a JSON request is tried again (the transport's; settable)."""
+        return self.transport.max_retries
+
+    @max_retries.setter
+    def max_retries(self, value: int) -> None:
+        self.transport.max_retries = value
+
+    def __repr__(self) -> str:
+        return f"<streamkit.{type(self).__name__} base_url={self.base_url!r}>"  # never the key
 
 
 class _Transport:

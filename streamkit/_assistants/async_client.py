@@ -34,7 +34,7 @@ from streamkit._assistants.params import (
     ToolFunction,
 )
 from streamkit._assistants.stream import AsyncRunStream
-from streamkit._transport import AsyncTransport
+from streamkit._transport import AsyncTransport, TransportOwner
 
 __all__ = ["AsyncClient", "AsyncPage", "AsyncRunStream"]
 
@@ -69,7 +69,7 @@ class AsyncPage(Generic[T]):
         return f"<AsyncPage of {len(self.data)}, has_more={self.has_more}>"
 
 
-class AsyncClient:
+class AsyncClient(TransportOwner[AsyncTransport]):
     """The async Runs client; the same arguments as :class:`streamkit.Client`.
 
     ``client.transport`` is an :class:`~streamkit._transport.AsyncTransport`:
@@ -95,25 +95,7 @@ class AsyncClient:
             http_client=http_client,
             sleep=sleep,
         )
-        self.runs = _AsyncRuns(self)
-        self.threads = _AsyncThreads(self)
-
-    def __repr__(self) -> str:
-        return f"<streamkit.AsyncClient base_url={self.base_url!r}>"  # never the key
-
-    @property
-    def base_url(self) -> str:
-        """The API's base URL (the transport's)."""
-        return self.transport.base_url
-
-    @property
-    def max_retries(self) -> int:
-        """How often a JSON request is tried again (the transport's; settable)."""
-        return self.transport.max_retries
-
-    @max_retries.setter
-    def max_retries(self, value: int) -> None:
-        self.transport.max_retries = value
+        self.runs, self.threads = _AsyncRuns(self), _AsyncThreads(self)
 
     async def __aenter__(self) -> AsyncClient:
         return self

@@ -48,7 +48,7 @@ from streamkit._assistants.params import (
     ToolFunction,
 )
 from streamkit._assistants.stream import RunStream
-from streamkit._transport import DEFAULT_BASE_URL, SyncTransport
+from streamkit._transport import DEFAULT_BASE_URL, SyncTransport, TransportOwner
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -92,7 +92,7 @@ class Page(Generic[T]):
         return f"<Page of {len(self.data)}, has_more={self.has_more}>"
 
 
-class Client:
+class Client(TransportOwner[SyncTransport]):
     """A client for the Runs endpoints of the Assistants API (v2).
 
     Args:
@@ -136,25 +136,7 @@ class Client:
             http_client=http_client,
             sleep=sleep,
         )
-        self.runs = _Runs(self)
-        self.threads = _Threads(self)
-
-    @property
-    def base_url(self) -> str:
-        """The API's base URL (the transport's)."""
-        return self.transport.base_url
-
-    @property
-    def max_retries(self) -> int:
-        """How often a JSON request is tried again (the transport's; settable)."""
-        return self.transport.max_retries
-
-    @max_retries.setter
-    def max_retries(self, value: int) -> None:
-        self.transport.max_retries = value
-
-    def __repr__(self) -> str:
-        return f"<streamkit.Client base_url={self.base_url!r}>"  # never the key
+        self.runs, self.threads = _Runs(self), _Threads(self)
 
     def __enter__(self) -> Client:
         return self

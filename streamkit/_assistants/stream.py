@@ -203,28 +203,38 @@ def _checked(tool_errors: str) -> ToolErrors:
 
 
 class _RunStreamBase:
-    """What both stream objects hold and answer without I/O."""
+    """What both stream objects hold and answer without I/O; each flavour adds its shell.
 
-    accumulator: Accumulator
-    _driver: Driver
-    _flow: Flow
+    Args:
+        transport: the client's transport (sync or async, as the flavour).
+        request: the request that opens the stream.
+        thread_id: the thread (None: taken from the run, for create-and-run).
+        handler: callbacks to drive (an EventHandler, or an AsyncEventHandler
+            for the async flavour).
+        functions: Python functions by name, for the tool loop.
+        tool_errors: what a raising function does: ``"submit"`` its error
+            text as the output, or ``"raise"``.
+        recover: read a broken stream's run back and poll until it settles.
+        poll_interval: seconds between those polls.
+    """
 
-    def _setup(
+    def __init__(
         self,
+        transport: Any,
         request: Request,
-        handler: EventHandler | AsyncEventHandler | None,
         *,
         thread_id: str | None,
-        functions: Mapping[str, ToolFunction] | None,
-        tool_errors: str,
-        recover: bool,
-        poll_interval: float,
+        handler: Any = None,
+        functions: Mapping[str, ToolFunction] | None = None,
+        tool_errors: str = "submit",
+        recover: bool = True,
+        poll_interval: float = 1.0,
     ) -> None:
         self.accumulator = Accumulator()
         if handler is not None:
             handler.accumulator = self.accumulator
         self._driver = driver_for(self.accumulator, handler, collect_text=True)
-        self._flow = run_flow(
+        flow = run_flow(
             self._driver,
             request,
             thread_id=thread_id,
@@ -233,6 +243,10 @@ class _RunStreamBase:
             recover=recover,
             poll_interval=poll_interval,
         )
+        self._start(flow, handler, transport)
+
+    def _start(self, flow: Flow, handler: Any, transport: Any) -> None:
+        raise NotImplementedError
 
     def _final_run(self) -> m.Run:
         run = self.accumulator.final_run
@@ -259,30 +273,10 @@ class RunStream(_RunStreamBase):
         print(stream.final_run().status)
     """
 
-    def __init__(
-        self,
-        transport: TransportLike,
-        request: Request,
-        *,
-        thread_id: str | None,
-        handler: EventHandler | None = None,
-        functions: Mapping[str, ToolFunction] | None = None,
-        tool_errors: str = "submit",
-        recover: bool = True,
-        poll_interval: float = 1.0,
-    ) -> None:
-        self._setup(
-            request,
-            handler,
-            thread_id=thread_id,
-            functions=functions,
-            tool_errors=tool_errors,
-            recover=recover,
-            poll_interval=poll_interval,
-        )
+    def _start(self, flow: Flow, handler: EventHandler | None, transport: TransportLike) -> None:
         call = dispatch(handler) if handler is not None else None
         self._shell = SyncShell(self._driver, call, transport)
-        self._steps = self._shell.run(self._flow)
+        self._steps = self._shell.run(flow)
 
     def __enter__(self) -> RunStream:
         return self
@@ -342,30 +336,12 @@ class AsyncRunStream(_RunStreamBase):
     run concurrently.
     """
 
-    def __init__(
-        self,
-        transport: AsyncTransportLike,
-        request: Request,
-        *,
-        thread_id: str | None,
-        handler: AsyncEventHandler | None = None,
-        functions: Mapping[str, ToolFunction] | None = None,
-        tool_errors: str = "submit",
-        recover: bool = True,
-        poll_interval: float = 1.0,
+    def _start(
+        self, flow: Flow, handler: AsyncEventHandler | None, transport: AsyncTransportLike
     ) -> None:
-        self._setup(
-            request,
-            handler,
-            thread_id=thread_id,
-            functions=functions,
-            tool_errors=tool_errors,
-            recover=recover,
-            poll_interval=poll_interval,
-        )
         call = adispatch(handler) if handler is not None else None
         self._shell = AsyncShell(self._driver, call, transport)
-        self._steps = self._shell.run(self._flow)
+        self._steps = self._shell.run(flow)
 
     async def __aenter__(self) -> AsyncRunStream:
         return self
