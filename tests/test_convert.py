@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
 from typing import Any
 
 import attrs
+import cattrs
 import pytest
 
 import streamkit._engine.convert as convert
@@ -342,3 +347,152 @@ class TestToDict:
         event = parse_event(sse("thread.run.step.delta", STEP_DELTA))
         assert event.data == converter.structure(STEP_DELTA, m.RunStepDeltaEvent)
         assert STEP_DELTA == converter.unstructure(event.data)
+
+
+# --- Lazy generation and custom hooks: each in a fresh interpreter ------------------
+
+
+def run_fresh(code: str) -> str:
+    """Run ``code`` in a new interpreter (nothing generated yet, the converter untouched)."""
+    result = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
+    assert 0 == result.returncode, result.stderr
+    return result.stdout
+
+
+MESSAGE_DELTA = {
+    "id": "msg_1",
+    "object": "thread.message.delta",
+    "delta": {"content": [{"index": 0, "type": "text", "text": {"value": "hi"}}]},
+}
+
+
+class TestLazyGeneration:
+    def test_nothing_is_generated_at_import(self) -> None:
+        """Importing the converter generates no hook and does not import cattrs."""
+        run_fresh(
+            """
+            import sys
+            import streamkit._engine.convert as convert
+            assert not convert.generated() and not convert.generated(unstructure=True)
+            assert "cattrs" not in sys.modules
+            """
+        )
+
+    def test_the_first_parse_generates_what_it_needs(self) -> None:
+        """A message delta generates the hooks of its objects; to_dict their unstructure hooks."""
+        out = run_fresh(
+            f"""
+            import json
+            from streamkit import ServerSentEvent, parse_event, to_dict
+            import streamkit._engine.convert as convert
+            text = {json.dumps(json.dumps(MESSAGE_DELTA))}
+            event = parse_event(ServerSentEvent("thread.message.delta", text))
+            def names(keys):
+                return sorted(k.__name__ if isinstance(k, type) else k[0] for k in keys)
+            print(names(convert.generated()))
+            print(names(convert.generated(unstructure=True)))
+            to_dict(event)
+            print(names(convert.generated(unstructure=True)))
+            """
+        )
+        assert [
+            "['MessageDelta', 'MessageDeltaEvent', 'TextDelta', 'TextDeltaBlock', 'list', 'union']",
+            "[]",
+            "['MessageDelta', 'MessageDeltaEvent', 'TextDelta', 'TextDeltaBlock']",
+        ] == out.splitlines()
+
+    def test_threads_parsing_their_first_events_agree(self) -> None:
+        """Hooks generated from several threads at once give the same results."""
+        run_fresh(
+            """
+            import json
+            from concurrent.futures import ThreadPoolExecutor
+            from streamkit import SSEDecoder, parse_event, recordings, to_dict
+            decoder = SSEDecoder(dispatch_at_close=True)
+            events = [
+                e for name in recordings.NAMES
+                for e in decoder.feed(recordings.read_bytes(name)) + decoder.close()
+            ]
+            def work(_):
+                return [to_dict(parse_event(e)) for e in events]
+            with ThreadPoolExecutor(8) as pool:
+                results = list(pool.map(work, range(8)))
+            assert all(r == results[0] for r in results)
+            for result, event in zip(results[0], events):
+                assert event.event == "done" or json.loads(event.data) == result["data"]
+            """
+        )
+
+
+class TestCustomHooks:
+    def test_a_nested_class_hook_is_used_by_parse_event_and_to_dict(self) -> None:
+        """Hooks registered for TextDelta apply inside message deltas, even once generated."""
+        run_fresh(
+            f"""
+            import json
+            from streamkit import ServerSentEvent, converter, parse_event, to_dict
+            from streamkit import models as m
+            sse = ServerSentEvent("thread.message.delta", {json.dumps(json.dumps(MESSAGE_DELTA))})
+            before = parse_event(sse)  # the generated hooks exist, and embed TextDelta's
+            assert "hi" == before.data.delta.content[0].text.value
+
+            def shout(value, cls):
+                return cls(value=value["value"].upper())
+
+            converter.register_structure_hook(m.TextDelta, shout)
+            after = parse_event(sse)
+            assert "HI" == after.data.delta.content[0].text.value
+            assert "A" == converter.structure({{"value": "a"}}, m.TextDelta).value
+            nested = converter.structure(MESSAGE_DELTA_WIRE, m.MessageDeltaEvent)
+            assert "HI" == nested.delta.content[0].text.value
+
+            converter.register_unstructure_hook(m.TextDelta, lambda obj: {{"said": obj.value}})
+            written = to_dict(after)["data"]["delta"]["content"][0]
+            assert {{"said": "HI"}} == written["text"]
+            written = converter.unstructure(after.data)["delta"]["content"][0]
+            assert {{"said": "HI"}} == written["text"]
+            """.replace("MESSAGE_DELTA_WIRE", repr(MESSAGE_DELTA))
+        )
+
+    def test_a_decorated_hook_registered_before_first_use(self) -> None:
+        """The decorator form, for Run, before any hook exists: runs and their events use it."""
+        run_fresh(
+            """
+            from typing import Any
+            from streamkit import ServerSentEvent, converter, parse_event, to_dict
+            from streamkit import models as m
+            import streamkit._engine.convert as convert
+
+            @converter.register_structure_hook
+            def run_hook(value: Any, cls: type) -> m.Run:
+                return m.UnknownObject({"custom": value["id"]})  # any object will do
+
+            assert m.Run in convert.generated()
+            event = parse_event(ServerSentEvent("thread.run.created", '{"id": "run_1"}'))
+            assert m.UnknownObject({"custom": "run_1"}) == event.data
+
+            @converter.register_unstructure_hook
+            def unstructure_run(run: m.Run) -> Any:
+                return {"run": run.id}
+
+            run = m.Run(
+                id="r", created_at=1, thread_id="t", assistant_id="a", status="queued",
+                model="x", tools=(), parallel_tool_calls=True,
+            )
+            assert {"run": "r"} == to_dict(run)
+            assert {"event": "thread.run.created", "data": {"run": "r"}} == to_dict(
+                m.ThreadRunCreated(run)
+            )
+            assert {"run": "r"} == converter.unstructure(run)
+            """
+        )
+
+    def test_the_converter_is_a_cattrs_converter(self) -> None:
+        """streamkit.converter is a real cattrs.Converter."""
+        assert isinstance(converter, cattrs.Converter)

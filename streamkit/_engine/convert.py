@@ -1,16 +1,20 @@
-"""One cattrs converter for the whole wire schema: ``parse_event`` and ``to_dict``.
+"""One converter for the whole wire schema: ``parse_event``, ``to_dict`` and ``converter``.
 
-Strategy: every model's structure and unstructure hook is *generated* once, at
-import, from its attrs fields and resolved type hints -- straight-line Python
-with the field names, type checks and nested hooks bound as globals, the way
-cattrs' own ``make_dict_structure_fn`` works -- and registered on the module's
-single :data:`converter`. ``parse_event`` looks the hook up once per event
-name in a dict, never per field. Three things the generic cattrs hooks do not
-do are built in:
+Strategy: every model's structure and unstructure hook is *generated* from
+the class's schema plan (:mod:`streamkit._engine.plan`) -- straight-line
+Python with the field names, type checks and nested hooks bound as globals,
+the way cattrs' own ``make_dict_structure_fn`` works. Generation is lazy: no
+hook exists at import; a class's hook is generated the first time it is
+needed, and a hook that calls another one starts with a stub in its place
+that, on its first call, generates the other hook and patches itself out of
+every place that holds it. So the first ``parse_event`` of a delta generates
+the hooks that delta's objects need, and after that no call goes through an
+indirection. ``parse_event`` looks the hook up once per event name in a dict,
+never per field. Three things the generic cattrs hooks do not do are built in:
 
 * **lossless**: a key the server did not send stays absent when written back,
-  a key sent as ``null`` comes back as ``null`` (``Model._nulls``), and keys
-  the schema does not know are kept and written back (``Model._extra``);
+  a key sent as ``null`` comes back as ``null`` (``Model._wire.nulls``), and
+  keys the schema does not know are kept and written back (``Model._wire.extra``);
 * **forward compatible**: an unknown ``type`` wherever a union is expected
   becomes :class:`~streamkit.models.UnknownObject` with the raw JSON (cattrs'
   ``configure_tagged_union`` default would drop its fields and write back
@@ -21,23 +25,56 @@ do are built in:
 
 Enum values are not checked against their sets: the API adds values, and a
 consumer must keep working when it does.
+
+**Snapshots from nodes.** The structure hooks also build models from the
+accumulator's containers (:mod:`streamkit._engine.nodes`), with no cost on
+the plain-JSON path (the checks sit where a wrong shape would be reported):
+
+* a :class:`~streamkit._engine.nodes.Node` is taken wherever a JSON object is.
+  A model's hook returns ``node.cache`` when it holds a model of that very
+  class, else builds the model from the node as from a dict and stores it in
+  ``node.cache``; so after the merge clears the caches of what a delta
+  changed, only those objects are rebuilt. A union dispatches a node like a
+  dict (an unknown ``type`` gives a cached ``UnknownObject``);
+* a :class:`~streamkit._engine.nodes.Frags` is taken wherever a string is, read
+  with ``joined()``;
+* a :class:`~streamkit._engine.nodes.Slots` is taken wherever an array is, read
+  with ``ordered()``;
+* :func:`freeze` (free-form values, unknown keys, ``UnknownObject``) turns all
+  three into read-only plain values, so a snapshot never shares a mutable
+  container with the accumulator.
+
+**Custom hooks.** :data:`converter` is a ``cattrs.Converter`` whose
+``register_structure_hook(cls, hook)`` and ``register_unstructure_hook(cls,
+hook)`` for a model class (``models.Run``, ``models.TextDelta`` ...) also
+replace that class's hook in :func:`parse_event`, :func:`to_dict` and every
+generated hook that embeds it, wherever the class is nested::
+
+    @streamkit.converter.register_structure_hook
+    def structure_text(value: Any, cls: type) -> models.TextDelta: ...
+
+A structure hook gets ``(value, cls)`` as cattrs passes them, where ``value``
+is the parsed JSON object (or an accumulator ``Node``, which is a ``dict``);
+an unstructure hook gets the object. Hooks registered by predicate or
+factory, or for a union alias, apply to ``converter.structure`` /
+``converter.unstructure`` only. The converter is created (and cattrs
+imported) on first use of ``converter``.
 """
 
 from __future__ import annotations
 
 import collections
-import inspect
 import json
+import threading
 import types
 import typing
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable
 from types import MappingProxyType
-from typing import Any, Literal, Union
-
-import attrs
-import cattrs
+from typing import TYPE_CHECKING, Any
 
 from streamkit import models
+from streamkit._engine.nodes import Frags, Node, Slots
+from streamkit._engine.plan import Kind, is_model, kind_of, members_of, plan_for
 from streamkit.errors import ParseError
 from streamkit.models import UnknownObject
 from streamkit.models.base import PLAIN_WIRE, Model, WireInfo
@@ -45,20 +82,40 @@ from streamkit.models.error import ErrorEnvelope, ErrorObject
 from streamkit.models.events import EVENT_CLASSES, DoneEvent, ErrorEvent, StreamEvent, UnknownEvent
 from streamkit.sse import ServerSentEvent
 
+if TYPE_CHECKING:
+    import cattrs
+
+    #: The one converter for every wire model (see the module docstring): a
+    #: ``cattrs.Converter`` whose ``structure(obj, Run)`` and ``unstructure(run)``
+    #: use the same hooks as :func:`parse_event` and :func:`to_dict`, and whose
+    #: hooks registered for a model class are used by those too.
+    converter: cattrs.Converter
+
 _orjson: types.ModuleType | None
 try:  # orjson parses 2-4x faster; the stdlib is the fallback and the reference.
     import orjson as _orjson
 except ImportError:  # pragma: no cover - depends on the environment
     _orjson = None
 
-__all__ = ["converter", "copy_json", "loads", "parse_event", "structurer", "to_dict"]
+__all__ = [
+    "MODEL_CLASSES",
+    "ShapeError",
+    "converter",
+    "copy_json",
+    "freeze",
+    "generated",
+    "json_error_where",
+    "json_type",
+    "loads",
+    "parse_error",
+    "parse_event",
+    "structurer",
+    "to_dict",
+    "unstructurer",
+]
 
-#: The one converter for every wire model. ``converter.structure(obj, Run)``
-#: and ``converter.unstructure(run)`` use the same generated hooks as
-#: :func:`parse_event` and :func:`to_dict`.
-converter = cattrs.Converter()
+Hook = Callable[[Any], Any]
 
-_NONE_TYPE = type(None)
 _EMPTY: frozenset[str] = frozenset()
 
 
@@ -100,8 +157,19 @@ else:  # pragma: no cover - depends on the environment
 # --- Shape errors -----------------------------------------------------------
 
 
-class _ShapeError(Exception):
-    """Raised inside hooks; each enclosing hook prepends its field to ``path``."""
+class ShapeError(Exception):
+    """A value of the wrong JSON type, raised inside the generated structure hooks.
+
+    Each enclosing hook prepends its field name or array index to ``path``;
+    :func:`parse_event` turns it into a :class:`~streamkit.ParseError`, and
+    other callers of :func:`structurer` hooks into their own error. The
+    message names the expected type only, never the value.
+
+    Attributes:
+        expected: what was expected, e.g. ``"an integer"``.
+        got: the offending value (for its type; never put it in a message).
+        path: the field names and indexes from the structured value down to it.
+    """
 
     def __init__(self, expected: str, got: object) -> None:
         super().__init__(expected)
@@ -110,14 +178,16 @@ class _ShapeError(Exception):
         self.path: collections.deque[str | int] = collections.deque()
 
     def describe(self) -> tuple[str, str]:
+        """``(".a.b[0].c", "expected an integer, got a string")``: the path and the reason."""
         path = ""
         for segment in self.path:
             path += f"[{segment}]" if isinstance(segment, int) else f".{segment}"
-        return path, f"expected {self.expected}, got {_json_type(self.got)}"
+        return path, f"expected {self.expected}, got {json_type(self.got)}"
 
 
 # Names of JSON types, for error messages: they name the type only, because
-# the value itself may be private text.
+# the value itself may be private text. The accumulator's containers are
+# named as the JSON they stand for.
 _JSON_TYPE_NAMES = {
     type(None): "null",
     bool: "a boolean",
@@ -126,62 +196,215 @@ _JSON_TYPE_NAMES = {
     str: "a string",
     list: "an array",
     dict: "an object",
+    Node: "an object",
+    Frags: "a string",
+    Slots: "an array",
 }
 
 
-def _json_type(value: object) -> str:
+def json_type(value: object) -> str:
+    """The JSON type of a value for messages (``"an integer"``, ``"null"`` ...), never the value."""
     return _JSON_TYPE_NAMES.get(type(value)) or f"a {type(value).__name__}"
 
 
-# --- Hook generation ----------------------------------------------------------
+# --- Free-form values ---------------------------------------------------------
+
+
+def freeze(value: Any) -> Any:
+    """JSON made read-only all the way down: objects as mappingproxy, arrays as tuples.
+
+    Free-form values (function parameters, JSON schemas, unknown keys and
+    objects) are the only places a model holds containers; freezing them keeps
+    a snapshot handed out from being changed through them. The accumulator's
+    containers become plain frozen values too: a ``Node`` a mappingproxy, a
+    ``Frags`` its joined string, a ``Slots`` the tuple of its entries in
+    index order. Frozen values are returned as they are.
+    """
+    cls = value.__class__
+    if cls is dict:
+        return MappingProxyType({k: freeze(v) for k, v in value.items()})
+    if cls is list:
+        return tuple([freeze(v) for v in value])
+    if cls is Node:
+        return MappingProxyType({k: freeze(v) for k, v in value.items()})
+    if cls is Frags:
+        return value.joined()
+    if cls is Slots:
+        return tuple([freeze(v) for v in value.ordered()])
+    return value
+
+
+def copy_json(value: Any) -> Any:
+    """A deep, mutable copy of JSON data, frozen or not: mappings become dicts, tuples lists."""
+    cls = value.__class__
+    if cls is dict or cls is MappingProxyType:
+        return {k: copy_json(v) for k, v in value.items()}
+    if cls is list or cls is tuple:
+        return [copy_json(v) for v in value]
+    return value
+
+
+# --- Hook tables --------------------------------------------------------------
 #
-# A "kind" describes what one field holds, after its `| None` is stripped:
-#   ("str",) ("int",) ("float",) ("bool",) ("any",) ("free",) ("strmap",)
-#   ("model", cls) ("union", members) ("list", kind)
+# Generated code holds the hooks it calls in its own globals (and unions in a
+# dict by tag), so a call costs a global lookup and nothing else. To
+# generate lazily, and to let a custom hook replace a generated one, each
+# table remembers every place that holds a hook ("holders": a namespace and
+# a name, a dict and a tag, a list and an index) and rewrites them all when
+# the hook is generated or replaced. Until it is generated, a holder holds a
+# stub that generates it on its first call.
 
-Kind = tuple[Any, ...]
-
-_structure_hooks: dict[type, Callable[[Any], Any]] = {}
-_unstructure_hooks: dict[type, Callable[[Any], Any]] = {}
-_union_structure_hooks: dict[frozenset[Any], Callable[[Any], Any]] = {}
-_list_structure_hooks: dict[Kind, Callable[[Any], Any]] = {}
-
-
-def _is_model(tp: object) -> bool:
-    return isinstance(tp, type) and issubclass(tp, Model)
+# Generation, replacement and plan building are serialised: two threads
+# parsing their first events at once generate each hook once.
+_LOCK = threading.RLock()
 
 
-def _kind(tp: Any) -> Kind:
-    """Classify a resolved annotation."""
-    origin = typing.get_origin(tp)
-    if origin in (Union, types.UnionType):
-        members = [arg for arg in typing.get_args(tp) if arg is not _NONE_TYPE]
-        if len(members) == 1:
-            return _kind(members[0])
-        return ("union", frozenset(members))
-    if origin is Literal:
-        return ("str",)
-    if origin is tuple:
-        item, _ellipsis = typing.get_args(tp)
-        return ("list", _kind(item))
-    if origin is Mapping or origin is dict:
-        _key, value = typing.get_args(tp)
-        return ("strmap",) if value is str else ("free",)
-    if tp is Any:
-        return ("any",)
-    if tp in (str, int, float, bool):
-        return (tp.__name__,)
-    if _is_model(tp):
-        return ("model", tp)
-    msg = f"streamkit.convert has no hook for the annotation {tp!r}"
-    raise TypeError(msg)
+class _HookTable:
+    """The hooks of one direction (structure or unstructure), by key, generated on demand."""
+
+    __slots__ = ("holders", "hooks", "make", "stubs")
+
+    def __init__(self, make: Callable[[Any], Hook]) -> None:
+        # key -> the hook in force (generated, or registered by the user).
+        self.hooks: dict[Any, Hook] = {}
+        # key -> every (container, name) that holds the key's hook or stub.
+        self.holders: dict[Any, list[tuple[Any, Any]]] = {}
+        self.stubs: dict[Any, Hook] = {}
+        self.make = make
+
+    def get(self, key: Any) -> Hook:
+        """The key's hook, generated now if it does not exist yet (not the hooks it calls)."""
+        hook = self.hooks.get(key)
+        if hook is None:
+            with _LOCK:
+                hook = self.hooks.get(key)
+                if hook is None:
+                    hook = self.make(key)
+                    self._install(key, hook)
+        return hook
+
+    def bind(self, key: Any, container: Any, name: Any) -> None:
+        """Put the key's hook at ``container[name]``, now and whenever it changes."""
+        with _LOCK:
+            self.holders.setdefault(key, []).append((container, name))
+            hook = self.hooks.get(key)
+            container[name] = hook if hook is not None else self._stub(key)
+
+    def replace(self, key: Any, hook: Hook) -> None:
+        """Use ``hook`` for the key from now on, in every hook that calls it."""
+        with _LOCK:
+            self._install(key, hook)
+
+    def _install(self, key: Any, hook: Hook) -> None:
+        self.hooks[key] = hook
+        for container, name in self.holders.get(key, ()):
+            container[name] = hook
+
+    def _stub(self, key: Any) -> Hook:
+        stub = self.stubs.get(key)
+        if stub is None:
+            get = self.get
+
+            def stub(value: Any) -> Any:
+                # Only the first call comes here: get() patches every holder.
+                return get(key)(value)
+
+            self.stubs[key] = stub
+        return stub
+
+
+def _structure_key(kind: Kind) -> Any:
+    # Model hooks are keyed by class (so a custom hook can replace them), the
+    # others by kind.
+    return kind[1] if kind[0] == "model" else kind
+
+
+def _make_structure(key: Any) -> Hook:
+    if isinstance(key, type):
+        return _make_model_structure(key)
+    if key[0] == "union":
+        return _make_union_structure(key)
+    if key[0] == "list":
+        return _make_list_structure(key[1])
+    return _make_scalar_structure(key)
+
+
+def _make_unstructure(key: Any) -> Hook:
+    return _make_model_unstructure(key)
+
+
+_STRUCTURE = _HookTable(_make_structure)
+_UNSTRUCTURE = _HookTable(_make_unstructure)
+# The unstructure hooks in force, by class, read directly on the to_dict path.
+_unstructure_hooks = _UNSTRUCTURE.hooks
+
+
+def _namespace(**names: Any) -> dict[str, Any]:
+    env: dict[str, Any] = {
+        "_Shape": ShapeError,
+        "_Node": Node,
+        "_str": _structure_str,
+        "_strmap": _structure_strmap,
+        "_free": _structure_free,
+        "_as_list": _structure_slots,
+        "_freeze": freeze,
+    }
+    env.update(names)
+    return env
+
+
+def _exec(lines: Iterable[str], env: dict[str, Any], name: str) -> Hook:
+    exec("\n".join(lines), env)
+    hook: Hook = env[name]
+    return hook
+
+
+# --- Structure: the non-JSON branches -----------------------------------------
+#
+# Each is called only where the plain-JSON check failed: the accumulator's
+# containers are accepted there, anything else is a shape error.
+
+
+def _structure_str(value: Any) -> str:
+    if value.__class__ is Frags:
+        return value.joined()
+    raise ShapeError("a string", value)
+
+
+def _structure_free(value: Any) -> Any:
+    if value.__class__ is Node:
+        return freeze(value)
+    raise ShapeError("an object", value)
+
+
+def _structure_slots(value: Any) -> list[Any]:
+    if value.__class__ is Slots:
+        return value.ordered()
+    raise ShapeError("an array", value)
+
+
+def _structure_strmap(value: Any) -> MappingProxyType[str, str]:
+    if value.__class__ is not dict and value.__class__ is not Node:
+        raise ShapeError("an object of strings", value)
+    result = dict(value)
+    for key, item in result.items():
+        if item.__class__ is not str:
+            if item.__class__ is not Frags:
+                error = ShapeError("a string", item)
+                error.path.appendleft(key)
+                raise error
+            result[key] = item.joined()  # same keys: safe while iterating
+    return MappingProxyType(result)
+
+
+# --- Structure: generated code ------------------------------------------------
 
 
 def _check_code(kind: Kind, value: str, env: dict[str, Any]) -> list[str]:
     """Lines that check/convert local ``value`` (known not None) in place."""
     tag = kind[0]
     if tag == "str":
-        return [f"if {value}.__class__ is not str: raise _Shape('a string', {value})"]
+        return [f"if {value}.__class__ is not str: {value} = _str({value})"]
     if tag == "int":
         return [f"if {value}.__class__ is not int: raise _Shape('an integer', {value})"]
     if tag == "float":
@@ -192,123 +415,38 @@ def _check_code(kind: Kind, value: str, env: dict[str, Any]) -> list[str]:
     if tag == "bool":
         return [f"if {value}.__class__ is not bool: raise _Shape('a boolean', {value})"]
     if tag == "any":
-        env["_freeze"] = _freeze
         return [f"{value} = _freeze({value})"]
     if tag == "free":
-        env["_freeze"] = _freeze
         return [
-            f"if {value}.__class__ is not dict: raise _Shape('an object', {value})",
-            f"{value} = _freeze({value})",
+            f"if {value}.__class__ is dict: {value} = _freeze({value})",
+            f"else: {value} = _free({value})",
         ]
     if tag == "strmap":
         return [f"{value} = _strmap({value})"]
     name = f"_h{len(env)}"
-    env[name] = _structure_hook_for(kind)
+    _STRUCTURE.bind(_structure_key(kind), env, name)
     return [f"{value} = {name}({value})"]
 
 
-def _structure_hook_for(kind: Kind) -> Callable[[Any], Any]:
-    tag = kind[0]
-    if tag == "model":
-        late: Callable[[Any], Any] = _late(_structure_hooks, kind[1])
-        return late
-    if tag == "union":
-        members: frozenset[Any] = kind[1]
-        if members not in _union_structure_hooks:
-            _union_structure_hooks[members] = _make_union_structure(members)
-        return _union_structure_hooks[members]
-    if tag == "list":
-        if kind not in _list_structure_hooks:
-            _list_structure_hooks[kind] = _make_list_structure(kind[1])
-        return _list_structure_hooks[kind]
+def _make_scalar_structure(kind: Kind) -> Hook:
     env = _namespace()
-    env["_freeze"] = _freeze
     lines = ["def hook(v):", *("    " + line for line in _check_code(kind, "v", env))]
     lines.append("    return v")
-    exec("\n".join(lines), env)
-    hook: Callable[[Any], Any] = env["hook"]
-    return hook
+    return _exec(lines, env, "hook")
 
 
-class _Late:
-    """A hook not generated yet: models refer to each other in any order.
-
-    Generated code binds a global name to a ``_Late``; once every model's hooks
-    exist, :func:`_bind_late_hooks` replaces each with the real function, so
-    no call goes through an indirection.
-    """
-
-    __slots__ = ("cls", "table")
-
-    def __init__(self, table: dict[type, Callable[[Any], Any]], cls: type) -> None:
-        self.table = table
-        self.cls = cls
-
-
-def _late(table: dict[type, Callable[[Any], Any]], cls: type) -> Any:
-    # Typed Any: it stands in for a hook until _bind_late_hooks replaces it.
-    return _Late(table, cls)
-
-
-# Every namespace generated code runs in, so late hooks can be bound in them.
-_namespaces: list[dict[str, Any]] = []
-
-
-def _namespace() -> dict[str, Any]:
-    env: dict[str, Any] = {"_Shape": _ShapeError, "_strmap": _structure_strmap}
-    _namespaces.append(env)
-    return env
-
-
-def _bind_late_hooks() -> None:
-    for env in _namespaces:
-        for name, value in env.items():
-            if isinstance(value, _Late):
-                env[name] = value.table[value.cls]
-        tagged = env.get("_tagged")
-        if tagged is not None:
-            for tag, member in list(tagged.items()):
-                if isinstance(member, _Late):
-                    tagged[tag] = member.table[member.cls]
-
-
-def _structure_strmap(value: Any) -> Mapping[str, str]:
-    if value.__class__ is not dict:
-        raise _ShapeError("an object of strings", value)
-    for key, item in value.items():
-        if item.__class__ is not str:
-            error = _ShapeError("a string", item)
-            error.path.appendleft(key)
-            raise error
-    return MappingProxyType(dict(value))
-
-
-def _freeze(value: Any) -> Any:
-    """JSON made read-only all the way down: objects as mappingproxy, arrays as tuples.
-
-    Free-form values (function parameters, JSON schemas, unknown keys and
-    objects) are the only places a model holds containers; freezing them keeps
-    a snapshot handed out from being changed through them.
-    """
-    cls = value.__class__
-    if cls is dict:
-        return MappingProxyType({k: _freeze(v) for k, v in value.items()})
-    if cls is list:
-        return tuple([_freeze(v) for v in value])
-    return value
-
-
-def _make_list_structure(item_kind: Kind) -> Callable[[Any], Any]:
+def _make_list_structure(item_kind: Kind) -> Hook:
     env = _namespace()
     if item_kind[0] in ("model", "union"):
-        env["one"] = _structure_hook_for(item_kind)  # called directly: no wrapper per item
+        # The item hook itself, called directly: no wrapper per item.
+        _STRUCTURE.bind(_structure_key(item_kind), env, "one")
         lines = []
     else:
         check = _check_code(item_kind, "x", env)
         lines = ["def one(x):", *("    " + line for line in check), "    return x"]
     lines += [
         "def hook(v):",
-        "    if v.__class__ is not list: raise _Shape('an array', v)",
+        "    if v.__class__ is not list: v = _as_list(v)",
         "    try:",
         "        return tuple([one(x) for x in v])",
         "    except _Shape as error:",
@@ -320,109 +458,104 @@ def _make_list_structure(item_kind: Kind) -> Callable[[Any], Any]:
         "                break",
         "        raise",
     ]
-    exec("\n".join(lines), env)
-    hook: Callable[[Any], Any] = env["hook"]
-    return hook
+    return _exec(lines, env, "hook")
 
 
-def _make_union_structure(members: frozenset[Any]) -> Callable[[Any], Any]:
+def _make_union_structure(kind: Kind) -> Hook:
     """A union: strings as such, objects by their ``type`` tag, unknown tags kept."""
-    takes_strings = any(m is str or typing.get_origin(m) is Literal for m in members)
-    tagged: dict[str, Any] = {}
-    untagged: list[type] = []
-    for member in members:
-        if not _is_model(member):
-            continue
-        type_field = attrs.fields_dict(member).get("type")
-        default = None if type_field is None else type_field.default
-        if isinstance(default, str):
-            tagged[default] = _late(_structure_hooks, member)
-        else:
-            untagged.append(member)
-    # One object member without a constant tag (AssistantToolChoice) takes any object.
-    if len(untagged) > 1:  # pragma: no cover - the schema has no such union
-        msg = f"ambiguous union {members!r}"
-        raise TypeError(msg)
-    env = _namespace()
-    env.update(
-        _tagged=tagged, _UnknownObject=UnknownObject, _takes_strings=takes_strings, _freeze=_freeze
-    )
-    if untagged:
-        env["_fallback"] = _late(_structure_hooks, untagged[0])
-        unknown = "return _fallback(v)"
+    members = members_of(kind)
+    tagged: dict[str, Hook] = {}
+    for tag, member in members.tagged.items():
+        _STRUCTURE.bind(member, tagged, tag)
+    env = _namespace(_tagged=tagged, _UnknownObject=UnknownObject, _Frags=Frags)
+    if members.untagged is not None:
+        # One object member without a constant tag (AssistantToolChoice) takes any object.
+        _STRUCTURE.bind(members.untagged, env, "_fallback")
+        unknown = ["return _fallback(v)"]
+        unknown_node = unknown
     else:
-        unknown = "return _UnknownObject(_freeze(v))"
+        unknown = ["return _UnknownObject(_freeze(v))"]
+        unknown_node = [
+            "o = v.cache",
+            "if o.__class__ is not _UnknownObject:",
+            "    o = v.cache = _UnknownObject(_freeze(v))",
+            "return o",
+        ]
+    takes_strings = members.takes_strings
     expected = "a string or an object" if takes_strings else "an object"
+    dispatch = [
+        "    tag = v.get('type')",
+        "    if tag.__class__ is str:",
+        "        member = _tagged.get(tag)",
+        "        if member is not None:",
+        "            return member(v)",
+    ]
     lines = [
         "def hook(v):",
         "    c = v.__class__",
         "    if c is dict:",
-        "        tag = v.get('type')",
-        "        if tag.__class__ is str:",
-        "            member = _tagged.get(tag)",
-        "            if member is not None:",
-        "                return member(v)",
-        f"        {unknown}",
+        *("    " + line for line in dispatch),
+        *("        " + line for line in unknown),
         *(["    if c is str:", "        return v"] if takes_strings else []),
+        "    return other(v)",
+        # Not plain JSON: an accumulator container, or a shape error.
+        "def other(v):",
+        "    c = v.__class__",
+        "    if c is _Node:",
+        *("    " + line for line in dispatch),
+        *("        " + line for line in unknown_node),
+        *(["    if c is _Frags:", "        return v.joined()"] if takes_strings else []),
         f"    raise _Shape({expected!r}, v)",
     ]
-    exec("\n".join(lines), env)
-    hook: Callable[[Any], Any] = env["hook"]
-    return hook
+    return _exec(lines, env, "hook")
 
 
-def _make_model_hooks(cls: type[Model]) -> None:
-    hints = typing.get_type_hints(cls)
-    fields = [f for f in attrs.fields(cls) if not f.name.startswith("_")]
-    known = frozenset(f.name for f in fields)
-    required = cls._REQUIRED
-
-    env = _namespace()
-    env.update(
-        _cls=cls,
-        _new=object.__new__,
-        _known=known,
-        _Wire=WireInfo,
-        _PLAIN=PLAIN_WIRE,
-        _freeze=_freeze,
-    )
-    # The slot descriptors' setters: a frozen class forbids normal assignment,
+def _slot_setter(cls: type, name: str) -> Callable[[Any, Any], None]:
+    # The slot descriptor's setter: a frozen class forbids normal assignment,
     # and going through attrs' __init__ costs twice as much per field.
-    for field in attrs.fields(cls):
-        env[f"_set_{field.name}"] = inspect.getattr_static(cls, field.name).__set__
+    for klass in cls.__mro__:
+        if name in klass.__dict__:
+            setter: Callable[[Any, Any], None] = klass.__dict__[name].__set__
+            return setter
+    msg = f"{cls.__name__} has no slot {name!r}"  # pragma: no cover - every field is a slot
+    raise TypeError(msg)  # pragma: no cover
+
+
+def _make_model_structure(cls: type[Model]) -> Hook:
+    plan = plan_for(cls)
+    fields = plan.fields
+    env = _namespace(
+        _cls=cls, _new=object.__new__, _known=plan.known, _Wire=WireInfo, _PLAIN=PLAIN_WIRE
+    )
+    for field in fields:
+        env[f"_set_{field.name}"] = _slot_setter(cls, field.name)
+    env["_set__wire"] = _slot_setter(cls, "_wire")
     s = [
         "def structure(d):",
-        "    if d.__class__ is not dict: raise _Shape('an object', d)",
+        "    if d.__class__ is not dict:",
+        # A node: its cached model if still valid, else built from its keys
+        # (a shallow copy, as a plain dict) and cached.
+        "        if d.__class__ is _Node:",
+        "            o = d.cache",
+        "            if o.__class__ is not _cls:",
+        "                o = d.cache = structure(dict(d))",
+        "            return o",
+        "        raise _Shape('an object', d)",
         "    get = d.get",
         "    field = None",
         "    found = 0",
         "    try:",
     ]
-    u = [
-        "def unstructure(o):",
-        "    d = {}",
-        "    wire = o._wire",
-        "    nulls = None if wire is None else wire.nulls",
-    ]
     for field in fields:
         name = field.name
-        kind = _kind(hints[name])
         local = f"f_{name}"
-        check = _check_code(kind, local, env)
+        check = _check_code(field.kind, local, env)
         s.append(f"        {local} = get({name!r})")
         s.append(f"        if {local} is not None:")
         s.append("            found += 1")
         if check:
             s.append(f"            field = {name!r}")
             s.extend(f"            {line}" for line in check)
-        u.append(f"    v = o.{name}")
-        u.append("    if v is not None:")
-        u.append(f"        d[{name!r}] = {_unstructure_expr(kind, 'v', env)}")
-        if name in required:
-            u.append(f"    elif nulls is None or {name!r} in nulls:")
-        else:
-            u.append(f"    elif nulls is not None and {name!r} in nulls:")
-        u.append(f"        d[{name!r}] = None")
     s += [
         "    except _Shape as error:",
         "        error.path.appendleft(field)",
@@ -430,7 +563,7 @@ def _make_model_hooks(cls: type[Model]) -> None:
         "    o = _new(_cls)",
         *(f"    _set_{f.name}(o, f_{f.name})" for f in fields),
         # Every key known and none null (the common case): nothing to remember.
-        # Otherwise unknown keys are kept, raw, and keys sent as null noted.
+        # Otherwise unknown keys are kept, frozen, and keys sent as null noted.
         "    if found == len(d):",
         "        _set__wire(o, _PLAIN)",
         "    else:",
@@ -438,54 +571,24 @@ def _make_model_hooks(cls: type[Model]) -> None:
         "        _set__wire(o, _Wire(frozenset([k for k, v in d.items() if v is None]), extra))",
         "    return o",
     ]
-    u += [
-        "    if wire is not None and wire.extra:",
-        "        for key, value in wire.extra.items():",
-        "            d[key] = _copy(value)",
-        "    return d",
-    ]
-    env["_copy"] = _copy_json
-    exec("\n".join(s), env)
-    exec("\n".join(u), env)
-    _structure_hooks[cls] = env["structure"]
-    _unstructure_hooks[cls] = env["unstructure"]
+    return _exec(s, env, "structure")
 
 
-def structurer(annotation: Any) -> Callable[[Any], Any]:
-    """The generated structure hook for a model class or a union alias (e.g. ``models.ToolCall``).
-
-    Raises ``_ShapeError`` (internal) on a wrong shape; callers in this
-    package turn it into their own error.
-    """
-    kind = _kind(annotation)
-    if kind[0] == "model":
-        return _structure_hooks[kind[1]]
-    hook = _structure_hook_for(kind)
-    _bind_late_hooks()  # a hook made after import may refer to models through _Late
-    return hook
-
-
-def copy_json(value: Any) -> Any:
-    """A deep copy of JSON data (dicts, lists, scalars)."""
-    return _copy_json(value)
-
-
-def _copy_json(value: Any) -> Any:
-    """A deep, mutable copy of JSON data (frozen or not): what to_dict returns aliases nothing."""
-    cls = value.__class__
-    if cls is dict or cls is MappingProxyType:
-        return {k: _copy_json(v) for k, v in value.items()}
-    if cls is list or cls is tuple:
-        return [_copy_json(v) for v in value]
-    return value
+# --- Unstructure ----------------------------------------------------------------
 
 
 def _unstructure_union(value: Any) -> Any:
     hook = _unstructure_hooks.get(value.__class__)
     if hook is not None:
         return hook(value)
+    return _unstructure_other(value)
+
+
+def _unstructure_other(value: Any) -> Any:
+    if is_model(value.__class__):
+        return _UNSTRUCTURE.get(value.__class__)(value)  # its first use
     if isinstance(value, UnknownObject):
-        return _copy_json(dict(value.raw))
+        return copy_json(dict(value.raw))
     return value  # a string member
 
 
@@ -494,16 +597,14 @@ def _unstructure_expr(kind: Kind, value: str, env: dict[str, Any]) -> str:
     if tag in ("str", "int", "float", "bool"):
         return value
     if tag in ("any", "free"):
-        env["_copy"] = _copy_json
         return f"_copy({value})"
     if tag == "strmap":
         return f"dict({value})"
     if tag == "model":
         name = f"_u{len(env)}"
-        env[name] = _late(_unstructure_hooks, kind[1])
+        _UNSTRUCTURE.bind(kind[1], env, name)
         return f"{name}({value})"
     if tag == "union":
-        env["_unstructure_union"] = _unstructure_union
         return f"_unstructure_union({value})"
     if tag == "list":
         item = _unstructure_expr(kind[1], "x", env)
@@ -511,37 +612,156 @@ def _unstructure_expr(kind: Kind, value: str, env: dict[str, Any]) -> str:
     raise AssertionError(kind)  # pragma: no cover
 
 
-def _model_classes() -> list[type[Model]]:
-    found = []
-    for name in models.__all__:
-        value = getattr(models, name)
-        if _is_model(value) and value is not Model:
-            found.append(value)
-    return found
+def _make_model_unstructure(cls: type[Model]) -> Hook:
+    plan = plan_for(cls)
+    env: dict[str, Any] = {"_copy": copy_json, "_unstructure_union": _unstructure_union}
+    u = [
+        "def unstructure(o):",
+        "    d = {}",
+        "    wire = o._wire",
+        "    nulls = None if wire is None else wire.nulls",
+    ]
+    for field in plan.fields:
+        name = field.name
+        u.append(f"    v = o.{name}")
+        u.append("    if v is not None:")
+        u.append(f"        d[{name!r}] = {_unstructure_expr(field.kind, 'v', env)}")
+        if field.required:
+            u.append(f"    elif nulls is None or {name!r} in nulls:")
+        else:
+            u.append(f"    elif nulls is not None and {name!r} in nulls:")
+        u.append(f"        d[{name!r}] = None")
+    u += [
+        "    if wire is not None and wire.extra:",
+        "        for key, value in wire.extra.items():",
+        "            d[key] = _copy(value)",
+        "    return d",
+    ]
+    return _exec(u, env, "unstructure")
 
 
-MODEL_CLASSES: tuple[type[Model], ...] = tuple(_model_classes())
-for _cls in MODEL_CLASSES:
-    _make_model_hooks(_cls)
-_bind_late_hooks()
+# --- Public access to the hooks -------------------------------------------------
 
 
-def _cattrs_structure_hook(structure: Callable[[Any], Any]) -> Callable[[Any, Any], Any]:
-    # cattrs passes (value, type); the generated hooks take the value only.
-    return lambda value, _type: structure(value)
+def structurer(annotation: Any) -> Hook:
+    """The structure hook for a model class or a union alias (e.g. ``models.ToolCall``).
+
+    It takes parsed JSON (or the accumulator's nodes, see the module docstring)
+    and raises :class:`ShapeError` on a wrong shape; callers turn that into
+    their own error. The hook is generated now if need be, those it calls on
+    their first use. A hook registered later on :data:`converter` for a class
+    that this hook *calls* takes effect in it; one registered for ``annotation``
+    itself does not change the function returned here -- call again.
+    """
+    return _STRUCTURE.get(_structure_key(kind_of(annotation)))
 
 
-def _register() -> None:
-    for cls in MODEL_CLASSES:
-        converter.register_structure_hook(cls, _cattrs_structure_hook(_structure_hooks[cls]))
-        converter.register_unstructure_hook(cls, _unstructure_hooks[cls])
-    converter.register_unstructure_hook(UnknownObject, lambda obj: _copy_json(dict(obj.raw)))
-    converter.register_structure_hook(
-        UnknownObject, lambda value, _type: UnknownObject(_freeze(_copy_json(value)))
-    )
+def unstructurer(cls: type[Model]) -> Hook:
+    """The unstructure hook of a model class (model -> wire JSON), generated now if need be."""
+    if not is_model(cls):
+        msg = f"not a streamkit model class: {cls!r}"
+        raise TypeError(msg)
+    return _UNSTRUCTURE.get(cls)
 
 
-_register()
+def generated(*, unstructure: bool = False) -> frozenset[Any]:
+    """What has a hook so far, for tests and diagnostics (generation is lazy).
+
+    The keys of the structure hooks (model classes, and ``("union", ...)`` /
+    ``("list", ...)`` kinds), or with ``unstructure=True`` the model classes
+    with an unstructure hook; hooks registered on :data:`converter` included.
+    """
+    return frozenset((_UNSTRUCTURE if unstructure else _STRUCTURE).hooks)
+
+
+def _model_classes() -> tuple[type[Model], ...]:
+    return tuple(value for name in models.__all__ if is_model(value := getattr(models, name)))
+
+
+#: Every wire model class (not the event classes), in ``models.__all__`` order.
+MODEL_CLASSES: tuple[type[Model], ...] = _model_classes()
+
+
+# --- The cattrs converter -------------------------------------------------------
+
+
+def _make_converter() -> cattrs.Converter:
+    import cattrs
+    from cattrs.dispatch import StructureHook, UnstructureHook
+
+    def structure_factory(cls: type[Model]) -> StructureHook:
+        # The hook in force at each call: a custom hook registered later for a
+        # class nested in `cls` is honoured too.
+        get = _STRUCTURE.get
+        return lambda value, _type: get(cls)(value)
+
+    def unstructure_factory(cls: type[Model]) -> UnstructureHook:
+        get = _UNSTRUCTURE.get
+        return lambda obj: get(cls)(obj)
+
+    class Converter(cattrs.Converter):
+        """A cattrs converter whose hooks for model classes are streamkit's own.
+
+        A structure or unstructure hook registered for a model class also
+        replaces that class's hook in ``parse_event``, ``to_dict`` and in every
+        generated hook that embeds the class.
+        """
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.register_structure_hook_factory(is_model, structure_factory)
+            self.register_unstructure_hook_factory(is_model, unstructure_factory)
+            self.register_unstructure_hook(UnknownObject, lambda obj: copy_json(dict(obj.raw)))
+            self.register_structure_hook(
+                UnknownObject, lambda value, _type: UnknownObject(freeze(copy_json(value)))
+            )
+
+        @typing.overload
+        def register_structure_hook(self, cl: Any) -> Any: ...
+
+        @typing.overload
+        def register_structure_hook(self, cl: Any, func: StructureHook) -> None: ...
+
+        def register_structure_hook(self, cl: Any, func: StructureHook | None = None) -> Any:
+            """As cattrs'; for a model class, parse_event and to_dict use the hook too."""
+            if func is None:  # the decorator: cattrs calls again with the hook
+                return super().register_structure_hook(cl)
+            super().register_structure_hook(cl, func)
+            if is_model(cl):
+                _STRUCTURE.replace(cl, lambda value: func(value, cl))
+            return None
+
+        @typing.overload
+        def register_unstructure_hook(self, cls: Any) -> Any: ...
+
+        @typing.overload
+        def register_unstructure_hook(self, cls: Any, func: UnstructureHook) -> None: ...
+
+        def register_unstructure_hook(
+            self, cls: Any = None, func: UnstructureHook | None = None
+        ) -> Any:
+            """As cattrs'; for a model class, to_dict uses the hook too."""
+            if func is None:  # the decorator: cattrs calls again with the hook
+                return super().register_unstructure_hook(cls)
+            super().register_unstructure_hook(cls, func)
+            if is_model(cls):
+                _UNSTRUCTURE.replace(cls, func)
+            return None
+
+    return Converter()
+
+
+def __getattr__(name: str) -> Any:
+    # `converter` is made on first use: importing cattrs costs ~10 ms that
+    # parse_event and to_dict do not need.
+    if name == "converter":
+        with _LOCK:
+            made = globals().get("converter")
+            if made is None:
+                made = globals()["converter"] = _make_converter()
+        return made
+    msg = f"module {__name__!r} has no attribute {name!r}"
+    raise AttributeError(msg)
 
 
 # --- Events -----------------------------------------------------------------
@@ -549,27 +769,37 @@ _register()
 
 def _structure_error_payload(value: Any) -> ErrorObject | ErrorEnvelope:
     # The observed envelope has only "error"; the spec's bare object has "message".
-    if value.__class__ is dict and "error" in value and "message" not in value:
-        result: ErrorObject | ErrorEnvelope = _structure_hooks[ErrorEnvelope](value)
+    cls = value.__class__
+    if (cls is dict or cls is Node) and "error" in value and "message" not in value:
+        result: ErrorObject | ErrorEnvelope = _STRUCTURE.get(ErrorEnvelope)(value)
     else:
-        result = _structure_hooks[ErrorObject](value)
+        result = _STRUCTURE.get(ErrorObject)(value)
     return result
 
 
-def _data_hooks() -> dict[str, tuple[type, Callable[[Any], Any]]]:
-    table: dict[str, tuple[type, Callable[[Any], Any]]] = {}
-    for name, cls in EVENT_CLASSES.items():
-        if cls is DoneEvent:
-            continue
-        if cls is ErrorEvent:
-            table[name] = (cls, _structure_error_payload)
-            continue
-        data_type = typing.get_type_hints(cls)["data"]
-        table[name] = (cls, _structure_hooks[data_type])
-    return table
+# Event name -> [event class, structure hook of its data], filled per event
+# name on first use. A list, so the hook can be patched in place like any
+# holder's.
+_DATA_HOOKS: dict[str, list[Any]] = {}
 
 
-_DATA_HOOKS = _data_hooks()
+def _data_entry(name: str) -> list[Any] | None:
+    cls = EVENT_CLASSES.get(name)
+    if cls is None or cls is DoneEvent:
+        return None
+    with _LOCK:
+        entry = _DATA_HOOKS.get(name)
+        if entry is None:
+            entry = [cls, None]
+            if cls is ErrorEvent:
+                entry[1] = _structure_error_payload
+            else:
+                data_type = typing.get_type_hints(cls)["data"]
+                _STRUCTURE.bind(_structure_key(kind_of(data_type)), entry, 1)
+            _DATA_HOOKS[name] = entry
+    return entry
+
+
 _EVENT_TYPES = frozenset(EVENT_CLASSES.values())
 
 
@@ -594,29 +824,32 @@ def parse_event(sse: ServerSentEvent, *, position: int | None = None) -> StreamE
     name = sse.event
     entry = _DATA_HOOKS.get(name)
     if entry is None:
-        if name == "done":
-            return DoneEvent(sse.data)
-        try:
-            payload = loads(sse.data)
-        except (ValueError, RecursionError):
-            payload = sse.data  # an unknown event need not carry JSON
-        return UnknownEvent(name, payload)
+        entry = _data_entry(name)  # the first event of its name, or not a data event
+        if entry is None:
+            if name == "done":
+                return DoneEvent(sse.data)
+            try:
+                payload = loads(sse.data)
+            except (ValueError, RecursionError):
+                payload = sse.data  # an unknown event need not carry JSON
+            return UnknownEvent(name, payload)
     cls, hook = entry
     try:
         payload = loads(sse.data)
     except (ValueError, RecursionError) as exc:
-        reason = f"not valid JSON ({_json_error_where(exc)})"
-        raise _parse_error(name, position, "data", reason) from None
+        reason = f"not valid JSON ({json_error_where(exc)})"
+        raise parse_error(name, position, "data", reason) from None
     try:
         data = hook(payload)
-    except _ShapeError as error:
+    except ShapeError as error:
         path, reason = error.describe()
-        raise _parse_error(name, position, "data" + path, reason) from None
+        raise parse_error(name, position, "data" + path, reason) from None
     event: StreamEvent = cls(data)
     return event
 
 
-def _json_error_where(exc: Exception) -> str:
+def json_error_where(exc: Exception) -> str:
+    """Where a JSON text broke, from its parse error: a position, never the text."""
     # The stdlib's message has only a position; orjson's may quote the input.
     if isinstance(exc, json.JSONDecodeError):
         return f"line {exc.lineno} column {exc.colno}"
@@ -625,7 +858,8 @@ def _json_error_where(exc: Exception) -> str:
     return "malformed"  # pragma: no cover - loads() re-raises the stdlib's error
 
 
-def _parse_error(name: str, position: int | None, path: str, reason: str) -> ParseError:
+def parse_error(name: str, position: int | None, path: str, reason: str) -> ParseError:
+    """The :class:`~streamkit.ParseError` for event ``name`` at ``position``, path and reason."""
     where = f"event {position} ({name})" if position is not None else f"event {name!r}"
     return ParseError(
         f"{where}: {path}: {reason}", event=name, position=position, path=path, reason=reason
@@ -647,13 +881,25 @@ def to_dict(obj: Model | UnknownObject | StreamEvent) -> Any:
     hook = _unstructure_hooks.get(obj.__class__)
     if hook is not None:
         return hook(obj)
+    if is_model(obj.__class__):
+        return _UNSTRUCTURE.get(obj.__class__)(obj)  # its first use
     if isinstance(obj, UnknownObject):
-        return _copy_json(dict(obj.raw))
+        return copy_json(dict(obj.raw))
     if isinstance(obj, DoneEvent):
         return {"event": obj.event, "data": obj.data}
     if isinstance(obj, UnknownEvent):
-        return {"event": obj.event, "data": _copy_json(obj.data)}
+        return {"event": obj.event, "data": copy_json(obj.data)}
     if type(obj) in _EVENT_TYPES:
         return {"event": obj.event, "data": to_dict(obj.data)}  # type: ignore[union-attr]
     msg = f"to_dict() takes a streamkit model or event, not {type(obj).__name__}"
     raise TypeError(msg)
+
+
+# TODO(plan): the old private names, until their importers use the public ones.
+_ShapeError = ShapeError
+_copy_json = copy_json
+_freeze = freeze
+_json_error_where = json_error_where
+_json_type = json_type
+_kind = kind_of
+_parse_error = parse_error
