@@ -15,18 +15,15 @@ Messages say *what* went wrong and *where* (byte offset, event number, status,
 content type). They never quote payload text: a stream carries tool arguments
 and message text that may be private.
 
-This module imports nothing from the rest of the package, so every layer can
-raise these without import cycles.
+This module imports nothing from the rest of the package -- not even for type
+annotations -- so every layer can raise these without import cycles. The
+attributes that hold objects of upper layers (an accumulator, decoded events,
+an error model) are typed ``Any``; their docstrings name the classes.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from streamkit._engine.accumulate import Accumulator
-    from streamkit.models.error import ErrorObject
-    from streamkit.sse import ServerSentEvent
+from typing import Any
 
 __all__ = [
     "AccumulateError",
@@ -56,7 +53,8 @@ class StreamkitError(Exception):
             everything received before the error; else ``None``.
     """
 
-    accumulator: Accumulator | None = None
+    accumulator: Any = None
+    """The :class:`streamkit.Accumulator` with everything received before the error, or None."""
 
 
 class DecodeError(StreamkitError):
@@ -69,13 +67,12 @@ class EventTooLargeError(DecodeError):
     Attributes:
         limit: the ``max_event_size`` in force.
         offset: how many bytes of the stream had been fed when the limit was passed.
-        events: the complete events decoded in the same ``feed`` call before the
-            oversized one; they would otherwise be lost with the exception.
+        events: the complete events (:class:`streamkit.ServerSentEvent`) decoded in
+            the same ``feed`` call before the oversized one; they would otherwise
+            be lost with the exception.
     """
 
-    def __init__(
-        self, message: str, *, limit: int, offset: int, events: list[ServerSentEvent]
-    ) -> None:
+    def __init__(self, message: str, *, limit: int, offset: int, events: list[Any]) -> None:
         super().__init__(message)
         self.limit = limit
         self.offset = offset
@@ -150,11 +147,12 @@ class StreamError(StreamkitError):
     Everything received before it stays readable on the accumulator.
 
     Attributes:
-        error: the error object (unwrapped from ``{"error": {...}}`` if it came so).
+        error: the error object, a :class:`streamkit.models.ErrorObject` (unwrapped
+            from ``{"error": {...}}`` if it came so).
         position: the error event's number in the stream.
     """
 
-    def __init__(self, message: str, *, error: ErrorObject, position: int) -> None:
+    def __init__(self, message: str, *, error: Any, position: int) -> None:
         super().__init__(message)
         self.error = error
         self.position = position
