@@ -421,3 +421,36 @@ def test_command_line_prints_the_base_url() -> None:
         process.wait(10)
         if process.stdout is not None:
             process.stdout.close()
+
+
+def test_restart_serves_again() -> None:
+    """A stopped server starts again (on a new port) and streams its next scene in full."""
+    server = MockAssistantsServer(script=[Scene("text-run"), Scene("text-run")])
+    try:
+        for _ in range(2):
+            base_url = server.start()
+            response = httpx.post(f"{base_url}/threads/t/runs", json=STREAM, headers=HEADERS)
+            assert response.content == recordings.read_bytes("text-run")
+            server.stop()
+        assert server.scenes_left == 0
+        assert 2 == len(server.requests)
+    finally:
+        server.stop()
+
+
+def test_bad_chunk_size_is_refused() -> None:
+    with pytest.raises(ValueError, match="chunk_size must be at least 1, not 0"):
+        MockAssistantsServer(chunk_size=0)
+
+
+def test_public_names(capsys: pytest.CaptureFixture[str]) -> None:
+    """Every name of __all__ resolves; `streamkit serve-mock` runs the mock server's main."""
+    import streamkit.cli
+    import streamkit.mockserver
+
+    for name in streamkit.mockserver.__all__:
+        assert getattr(streamkit.mockserver, name) is not None
+    with pytest.raises(SystemExit) as exit_info:
+        streamkit.cli.main(["serve-mock", "--help"])
+    assert exit_info.value.code == 0
+    assert capsys.readouterr().out.startswith("usage: python -m streamkit.mockserver")

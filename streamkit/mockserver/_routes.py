@@ -1,0 +1,694 @@
+"""The mock server's HTTP side: a Starlette app that routes requests to the Runs endpoints.
+
+:class:`MockApp` holds the script, the faults and the state of one server, records every
+request, checks it as the API does (authentication, the beta header, query parameters, body
+keys) and answers it: a scene's stream (in chunks, maybe cut short), a scene's first run as
+JSON, or the runs, steps and messages the state holds.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import copy
+import json
+import re
+import threading
+from collections import deque
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from typing import Any
+
+import attrs
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response, StreamingResponse
+from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
+
+from streamkit.mockserver._state import (
+    DEFAULT_ERRORS,
+    RUN_OPEN,
+    ApiError,
+    Fault,
+    RecordedRequest,
+    Scene,
+    ServerState,
+    error_body,
+    event_ends,
+    first_run,
+)
+
+__all__ = ["FILE_SEARCH_CONTENT", "MockApp"]
+
+#: The one value of the ``include[]`` query parameter: file search results with their content.
+FILE_SEARCH_CONTENT = "step_details.tool_calls[*].file_search.results[*].content"
+
+_METADATA_MAX_PAIRS = 16
+_METADATA_MAX_KEY = 64
+_METADATA_MAX_VALUE = 512
+
+_CREATE_RUN_KEYS = frozenset(
+    [
+        "assistant_id",
+        "model",
+        "reasoning_effort",
+        "instructions",
+        "additional_instructions",
+        "additional_messages",
+        "tools",
+        "metadata",
+        "temperature",
+        "top_p",
+        "stream",
+        "max_prompt_tokens",
+        "max_completion_tokens",
+        "truncation_strategy",
+        "tool_choice",
+        "parallel_tool_calls",
+        "response_format",
+    ]
+)
+_CREATE_THREAD_AND_RUN_KEYS = frozenset(
+    [
+        "assistant_id",
+        "thread",
+        "model",
+        "instructions",
+        "tools",
+        "tool_resources",
+        "metadata",
+        "temperature",
+        "top_p",
+        "stream",
+        "max_prompt_tokens",
+        "max_completion_tokens",
+        "truncation_strategy",
+        "tool_choice",
+        "parallel_tool_calls",
+        "response_format",
+    ]
+)
+_SUBMIT_KEYS = frozenset({"tool_outputs", "stream"})
+_MODIFY_KEYS = frozenset({"metadata"})
+_LIST_QUERY = frozenset({"limit", "order", "after", "before"})
+
+
+# --- Requests and responses ------------------------------------------------------------------
+
+
+def error_response(
+    status: int, error: Mapping[str, Any] | None, retry_after: float | None
+) -> Response:
+    headers: dict[str, str] = {}
+    if retry_after is not None:
+        seconds = int(retry_after) if float(retry_after).is_integer() else retry_after
+        headers["retry-after"] = str(seconds)
+        headers["retry-after-ms"] = str(round(retry_after * 1000))
+    return JSONResponse(error_body(status, error), status_code=status, headers=headers)
+
+
+def _strip_file_search_content(step: dict[str, Any]) -> dict[str, Any]:
+    """A copy of ``step`` whose file search results have no ``content``."""
+    step = copy.deepcopy(step)
+    details = step.get("step_details")
+    if isinstance(details, dict):
+        for call in details.get("tool_calls") or ():
+            search = call.get("file_search") if isinstance(call, dict) else None
+            if isinstance(search, dict):
+                for result in search.get("results") or ():
+                    if isinstance(result, dict):
+                        result.pop("content", None)
+    return step
+
+
+def _include(query: Mapping[str, list[str]]) -> bool:
+    """Whether ``include[]`` asks for file search result contents (400 on any other value)."""
+    values = query.get("include[]", [])
+    for value in values:
+        if value != FILE_SEARCH_CONTENT:
+            msg = f"Invalid value: '{value}'. Supported values are: '{FILE_SEARCH_CONTENT}'."
+            raise ApiError(400, msg, param="include", code="invalid_value")
+    return bool(values)
+
+
+def _check_query(query: Mapping[str, list[str]], allowed: frozenset[str]) -> None:
+    for name in query:
+        if name not in allowed:
+            hint = " (the API names it 'include[]')" if name == "include" else ""
+            raise ApiError(400, f"Unknown parameter: '{name}'{hint}.", param=name)
+
+
+def _check_body(body: Mapping[str, Any], allowed: frozenset[str]) -> None:
+    for key in body:
+        if key not in allowed:
+            raise ApiError(
+                400,
+                f"Unrecognized request argument supplied: {key}",
+                param=key,
+                code="unknown_parameter",
+            )
+
+
+def _object_body(request_json: Any, raw: bytes) -> dict[str, Any]:
+    if not raw.strip():
+        return {}
+    if not isinstance(request_json, dict):
+        msg = (
+            "We could not parse the JSON body of your request. (HINT: This likely means you "
+            "aren't using your HTTP library correctly. The OpenAI API expects a JSON payload, "
+            "but what was sent was not valid JSON.)"
+        )
+        raise ApiError(400, msg)
+    return request_json
+
+
+def _stream_flag(body: Mapping[str, Any]) -> bool:
+    value = body.get("stream")
+    if value is not None and not isinstance(value, bool):
+        msg = f"Invalid type for 'stream': expected a boolean, but got {type(value).__name__}."
+        raise ApiError(400, msg, param="stream", code="invalid_type")
+    return value is True
+
+
+def _single(query: Mapping[str, list[str]], name: str) -> str | None:
+    values = query.get(name)
+    return values[-1] if values else None
+
+
+def _paginate(items: Sequence[dict[str, Any]], query: Mapping[str, list[str]]) -> dict[str, Any]:
+    """The list response for ``items`` (ascending order) under ``limit``/``order``/cursors."""
+    raw_limit = _single(query, "limit")
+    limit = 20
+    if raw_limit is not None:
+        try:
+            limit = int(raw_limit)
+        except ValueError:
+            msg = f"Invalid 'limit': expected an integer, but got '{raw_limit}' instead."
+            raise ApiError(400, msg, param="limit", code="invalid_type") from None
+        if not 1 <= limit <= 100:
+            msg = f"Invalid 'limit': expected a value from 1 to 100, but got {limit} instead."
+            raise ApiError(400, msg, param="limit", code="integer_out_of_range")
+    order = _single(query, "order") or "desc"
+    if order not in ("asc", "desc"):
+        msg = f"Invalid value for 'order': expected 'asc' or 'desc', but got '{order}'."
+        raise ApiError(400, msg, param="order", code="invalid_value")
+    ordered = list(items) if order == "asc" else list(reversed(items))
+    ids = [item["id"] for item in ordered]
+    start, end = 0, len(ordered)
+    after, before = _single(query, "after"), _single(query, "before")
+    for name, cursor in (("after", after), ("before", before)):
+        if cursor is not None and cursor not in ids:
+            msg = f"Invalid '{name}': no object with id '{cursor}' in this list."
+            raise ApiError(400, msg, param=name)
+    if after is not None:
+        start = ids.index(after) + 1
+    if before is not None:
+        end = ids.index(before)
+    window = ordered[start:end] if start < end else []
+    page = window[-limit:] if before is not None and after is None else window[:limit]
+    return {
+        "object": "list",
+        "data": page,
+        "first_id": page[0]["id"] if page else None,
+        "last_id": page[-1]["id"] if page else None,
+        "has_more": len(window) > len(page),
+    }
+
+
+class _SSEResponse(StreamingResponse):
+    """Sends ``chunks`` with ``delay`` between them; with ``abrupt``, never finishes the body.
+
+    The stream also stops, unfinished, when the client disconnects or ``shutdown`` is set.
+    """
+
+    def __init__(
+        self,
+        chunks: list[bytes],
+        *,
+        delay: float,
+        abrupt: bool,
+        shutdown: asyncio.Event,
+        headers: Mapping[str, str],
+    ) -> None:
+        async def empty() -> AsyncIterator[bytes]:
+            return
+            yield b""  # pragma: no cover - makes this an async generator
+
+        super().__init__(empty(), media_type="text/event-stream", headers=headers)
+        self._chunks = chunks
+        self._delay = delay
+        self._abrupt = abrupt
+        self._shutdown = shutdown
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        async def disconnected() -> None:
+            while (await receive())["type"] != "http.disconnect":
+                pass
+
+        watchers = {
+            asyncio.ensure_future(disconnected()),
+            asyncio.ensure_future(self._shutdown.wait()),
+        }
+        try:
+            await send({"type": "http.response.start", "status": 200, "headers": self.raw_headers})
+            for position, chunk in enumerate(self._chunks):
+                if position and self._delay > 0:
+                    await asyncio.wait(
+                        watchers, timeout=self._delay, return_when=asyncio.FIRST_COMPLETED
+                    )
+                if any(watcher.done() for watcher in watchers):
+                    return
+                await send({"type": "http.response.body", "body": chunk, "more_body": True})
+            if not self._abrupt:
+                await send({"type": "http.response.body", "body": b"", "more_body": False})
+        finally:
+            for watcher in watchers:
+                watcher.cancel()
+
+
+_Handler = Callable[[Request, "_Call"], Awaitable[Response]]
+
+
+@attrs.frozen
+class _Call:
+    """One routed request: path parameters, query and JSON body."""
+
+    params: dict[str, str]
+    query: dict[str, list[str]]
+    json: Any
+    raw: bytes
+
+
+# --- The app -------------------------------------------------------------------------------------
+
+
+class MockApp:
+    """The requests side of :class:`~streamkit.mockserver.MockAssistantsServer`.
+
+    It takes the server's arguments but ``host`` and ``port`` (see there).
+
+    Attributes:
+        requests: every request received, in order (also those answered with an error).
+        app: the Starlette app.
+    """
+
+    def __init__(
+        self,
+        *,
+        script: Sequence[Scene],
+        api_key: str | None,
+        chunk_size: int,
+        chunk_delay: float,
+        faults: Sequence[Fault],
+        require_beta_header: bool,
+        repeat: bool,
+    ) -> None:
+        if chunk_size < 1:
+            msg = f"chunk_size must be at least 1, not {chunk_size}"
+            raise ValueError(msg)
+        self.requests: list[RecordedRequest] = []
+        self._script: deque[Scene] = deque(script)
+        self._script_length = len(self._script)
+        self._head_failures = 0
+        self._faults: list[list[Any]] = [[fault, fault.times] for fault in faults]
+        self._api_key = api_key
+        self._chunk_size = chunk_size
+        self._chunk_delay = chunk_delay
+        self._require_beta = require_beta_header
+        self._repeat = repeat
+        self._state = ServerState()
+        self._lock = threading.Lock()
+        self._count = 0
+        self._shutdown = asyncio.Event()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._routes: list[tuple[str, re.Pattern[str], _Handler]] = [
+            ("POST", re.compile(r"/threads/runs"), self._create_thread_and_run),
+            ("POST", re.compile(r"/threads/(?P<thread_id>[^/]+)/runs"), self._create_run),
+            ("GET", re.compile(r"/threads/(?P<thread_id>[^/]+)/runs"), self._list_runs),
+            (
+                "GET",
+                re.compile(r"/threads/(?P<thread_id>[^/]+)/runs/(?P<run_id>[^/]+)"),
+                self._retrieve_run,
+            ),
+            (
+                "POST",
+                re.compile(r"/threads/(?P<thread_id>[^/]+)/runs/(?P<run_id>[^/]+)"),
+                self._modify_run,
+            ),
+            (
+                "POST",
+                re.compile(r"/threads/(?P<thread_id>[^/]+)/runs/(?P<run_id>[^/]+)/cancel"),
+                self._cancel_run,
+            ),
+            (
+                "POST",
+                re.compile(
+                    r"/threads/(?P<thread_id>[^/]+)/runs/(?P<run_id>[^/]+)/submit_tool_outputs"
+                ),
+                self._submit_tool_outputs,
+            ),
+            (
+                "GET",
+                re.compile(r"/threads/(?P<thread_id>[^/]+)/runs/(?P<run_id>[^/]+)/steps"),
+                self._list_steps,
+            ),
+            (
+                "GET",
+                re.compile(
+                    r"/threads/(?P<thread_id>[^/]+)/runs/(?P<run_id>[^/]+)/steps/(?P<step_id>[^/]+)"
+                ),
+                self._retrieve_step,
+            ),
+            (
+                "GET",
+                re.compile(r"/threads/(?P<thread_id>[^/]+)/messages/(?P<message_id>[^/]+)"),
+                self._retrieve_message,
+            ),
+        ]
+        methods = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
+        self.app = Starlette(routes=[Route("/{path:path}", self._handle, methods=methods)])
+
+    # --- streams -----------------------------------------------------------------------------
+
+    def open_streams(self) -> None:
+        """Before serving: streams run until :meth:`close_streams` (a fresh event, loop unknown)."""
+        self._shutdown, self._loop = asyncio.Event(), None
+
+    def close_streams(self) -> None:
+        """End every open stream, from any thread (before the server stops)."""
+        loop = self._loop
+        if loop is not None:
+            # End open streams first, so that no task is left to cancel at shutdown.
+            with contextlib.suppress(RuntimeError):  # the loop is already closed
+                loop.call_soon_threadsafe(self._shutdown.set)
+
+    # --- scripting ---------------------------------------------------------------------------
+
+    def add_scene(self, scene: Scene) -> None:
+        """Append ``scene`` to the script (it is consumed after the ones already there)."""
+        with self._lock:
+            self._script.append(scene)
+            self._script_length += 1
+
+    def add_fault(self, fault: Fault) -> None:
+        """Add ``fault`` after the faults already there."""
+        with self._lock:
+            self._faults.append([fault, fault.times])
+
+    def load(self, scene: Scene, *, thread_id: str | None = None) -> None:
+        """Know the state at the end of ``scene`` without anyone requesting it.
+
+        For runs that started before the test: e.g. load a stream ending in
+        ``requires_action`` so that a ``submit_tool_outputs`` request finds its run.
+
+        Args:
+            scene: the stream whose final runs and steps to keep.
+            thread_id: a further thread id its runs are reachable under.
+        """
+        with self._lock:
+            self._state.absorb(scene.stream, thread_id)
+
+    @property
+    def scenes_left(self) -> int:
+        """How many scenes of the script have not been consumed yet."""
+        return len(self._script)
+
+    # --- dispatch ----------------------------------------------------------------------------
+
+    async def _handle(self, request: Request) -> Response:
+        with self._lock:
+            self._count += 1
+            request_id = f"req_{self._count}"
+        self._loop = asyncio.get_running_loop()
+        raw = await request.body()
+        try:
+            parsed: Any = json.loads(raw) if raw.strip() else None
+        except ValueError:
+            parsed = None
+        query: dict[str, list[str]] = {}
+        for name, value in request.query_params.multi_items():
+            query.setdefault(name, []).append(value)
+        headers: dict[str, str] = {}
+        for name, value in request.headers.items():
+            key = name.lower()
+            headers[key] = f"{headers[key]}, {value}" if key in headers else value
+        path = request.url.path
+        self.requests.append(
+            RecordedRequest(
+                method=request.method,
+                path=path,
+                query=query,
+                json=parsed,
+                headers=headers,
+                body=raw,
+                request_id=request_id,
+            )
+        )
+        try:
+            response = await self._dispatch(request, path, query, parsed, raw, headers)
+        except ApiError as error:
+            response = JSONResponse({"error": error.body}, status_code=error.status)
+        response.headers["x-request-id"] = request_id
+        return response
+
+    async def _dispatch(
+        self,
+        request: Request,
+        path: str,
+        query: dict[str, list[str]],
+        parsed: Any,
+        raw: bytes,
+        headers: Mapping[str, str],
+    ) -> Response:
+        if self._api_key is not None:
+            auth = headers.get("authorization", "")
+            if auth != f"Bearer {self._api_key}":
+                message, type_, code = DEFAULT_ERRORS[401]
+                raise ApiError(401, message, type_=type_, code=code)
+        method = request.method
+        relative = path[3:] if path.startswith("/v1/") else None
+        handler: _Handler | None = None
+        params: dict[str, str] = {}
+        path_known = False
+        if relative is not None:
+            for route_method, pattern, route_handler in self._routes:
+                match = pattern.fullmatch(relative)
+                if match is None:
+                    continue
+                path_known = True
+                if route_method == method:
+                    handler, params = route_handler, match.groupdict()
+                    break
+        if handler is None or relative is None:
+            if path_known:
+                raise ApiError(405, f"Not allowed to {method} on {path}.")
+            raise ApiError(404, f"Invalid URL ({method} {path})")
+        if self._require_beta and headers.get("openai-beta") != "assistants=v2":
+            msg = (
+                "You must provide the 'OpenAI-Beta' header to access the Assistants API. "
+                "Please try again by setting the header 'OpenAI-Beta: assistants=v2'."
+            )
+            raise ApiError(400, msg, code="invalid_beta")
+        with self._lock:
+            for entry in self._faults:
+                fault: Fault = entry[0]
+                if entry[1] > 0 and fault.matches(method, relative):
+                    entry[1] -= 1
+                    return error_response(fault.status, fault.error, fault.retry_after)
+        return await handler(request, _Call(params=params, query=query, json=parsed, raw=raw))
+
+    # --- scenes ------------------------------------------------------------------------------
+
+    def _play(self, request: Request, url_thread: str | None, stream: bool) -> Response:
+        """Consume the next scene: its stream, its first run as JSON, or its error."""
+        with self._lock:
+            if not self._script:
+                msg = (
+                    f"MockAssistantsServer: no scene left for {request.method} "
+                    f"{request.url.path} (the script had {self._script_length} scenes)."
+                )
+                raise ApiError(400, msg, code="mock_script_exhausted")
+            scene = self._script[0]
+            if scene.status is not None and self._head_failures < scene.fail_times:
+                self._head_failures += 1
+                return error_response(scene.status, scene.error, scene.retry_after)
+            self._script.popleft()
+            self._head_failures = 0
+            if self._repeat:
+                self._script.append(scene)
+            self._state.absorb(scene.stream, url_thread)
+        if not stream:
+            run = first_run(scene.stream)
+            if run is None:
+                msg = "MockAssistantsServer: the scene has no run event to answer with."
+                raise ApiError(500, msg, type_="server_error", code="mock_scene_without_run")
+            return JSONResponse(run)
+        data = scene.stream
+        if scene.drop_after_events is not None:
+            ends = event_ends(data)
+            count = scene.drop_after_events
+            data = data[: ends[count - 1] if count else 0] if count <= len(ends) else data
+        size = self._chunk_size
+        chunks = [data[i : i + size] for i in range(0, len(data), size)]
+        delay = self._chunk_delay if scene.chunk_delay is None else scene.chunk_delay
+        abrupt = scene.abrupt and scene.drop_after_events is not None
+        return _SSEResponse(
+            chunks,
+            delay=delay,
+            abrupt=abrupt,
+            shutdown=self._shutdown,
+            headers={"cache-control": "no-cache"},
+        )
+
+    # --- endpoints ---------------------------------------------------------------------------
+
+    async def _create_run(self, request: Request, call: _Call) -> Response:
+        _check_query(call.query, frozenset({"include[]"}))
+        _include(call.query)
+        body = _object_body(call.json, call.raw)
+        _check_body(body, _CREATE_RUN_KEYS)
+        if not body.get("assistant_id"):
+            raise ApiError(
+                400,
+                "Missing required parameter: 'assistant_id'.",
+                param="assistant_id",
+                code="missing_required_parameter",
+            )
+        return self._play(request, call.params["thread_id"], _stream_flag(body))
+
+    async def _create_thread_and_run(self, request: Request, call: _Call) -> Response:
+        _check_query(call.query, frozenset())
+        body = _object_body(call.json, call.raw)
+        _check_body(body, _CREATE_THREAD_AND_RUN_KEYS)
+        if not body.get("assistant_id"):
+            raise ApiError(
+                400,
+                "Missing required parameter: 'assistant_id'.",
+                param="assistant_id",
+                code="missing_required_parameter",
+            )
+        return self._play(request, None, _stream_flag(body))
+
+    async def _submit_tool_outputs(self, request: Request, call: _Call) -> Response:
+        _check_query(call.query, frozenset())
+        body = _object_body(call.json, call.raw)
+        _check_body(body, _SUBMIT_KEYS)
+        outputs = body.get("tool_outputs")
+        if not isinstance(outputs, list):
+            raise ApiError(
+                400,
+                "Missing required parameter: 'tool_outputs'.",
+                param="tool_outputs",
+                code="missing_required_parameter",
+            )
+        stream = _stream_flag(body)
+        thread_id, run_id = call.params["thread_id"], call.params["run_id"]
+        with self._lock:
+            self._state.settle(run_id)
+            run = self._state.run(thread_id, run_id)
+            if run.get("status") != "requires_action":
+                msg = f'Runs in status "{run.get("status")}" do not accept tool outputs.'
+                raise ApiError(400, msg)
+            required = (run.get("required_action") or {}).get("submit_tool_outputs") or {}
+            expected = sorted(str(c.get("id")) for c in required.get("tool_calls") or ())
+        got = sorted(str(o.get("tool_call_id")) for o in outputs if isinstance(o, dict))
+        if expected and got != expected:
+            msg = f"Expected tool outputs for call_ids {expected}, got {got}"
+            raise ApiError(400, msg, param="tool_outputs")
+        return self._play(request, thread_id, stream)
+
+    async def _list_runs(self, _request: Request, call: _Call) -> Response:
+        _check_query(call.query, _LIST_QUERY)
+        thread_id = call.params["thread_id"]
+        with self._lock:
+            self._state.thread(thread_id)
+            ids = [r for r, threads in self._state.run_threads.items() if thread_id in threads]
+            for run_id in ids:
+                self._state.settle(run_id)
+            runs = self._state.sorted(copy.deepcopy(self._state.runs[r]) for r in ids)
+        return JSONResponse(_paginate(runs, call.query))
+
+    async def _retrieve_run(self, _request: Request, call: _Call) -> Response:
+        _check_query(call.query, frozenset())
+        with self._lock:
+            self._state.settle(call.params["run_id"])
+            run = self._state.run(call.params["thread_id"], call.params["run_id"])
+            return JSONResponse(copy.deepcopy(run))
+
+    async def _modify_run(self, _request: Request, call: _Call) -> Response:
+        _check_query(call.query, frozenset())
+        body = _object_body(call.json, call.raw)
+        _check_body(body, _MODIFY_KEYS)
+        metadata = body.get("metadata")
+        if metadata is not None:
+            if not isinstance(metadata, dict) or not all(
+                isinstance(key, str) and isinstance(value, str) for key, value in metadata.items()
+            ):
+                msg = "Invalid type for 'metadata': expected an object of string values."
+                raise ApiError(400, msg, param="metadata", code="invalid_type")
+            too_long = any(
+                len(key) > _METADATA_MAX_KEY or len(value) > _METADATA_MAX_VALUE
+                for key, value in metadata.items()
+            )
+            if len(metadata) > _METADATA_MAX_PAIRS or too_long:
+                msg = (
+                    "Invalid 'metadata': at most 16 pairs, keys up to 64 and values up to "
+                    "512 characters."
+                )
+                raise ApiError(400, msg, param="metadata", code="invalid_value")
+        with self._lock:
+            self._state.settle(call.params["run_id"])
+            run = self._state.run(call.params["thread_id"], call.params["run_id"])
+            if metadata is not None:
+                run["metadata"] = dict(metadata)
+            return JSONResponse(copy.deepcopy(run))
+
+    async def _cancel_run(self, _request: Request, call: _Call) -> Response:
+        _check_query(call.query, frozenset())
+        run_id = call.params["run_id"]
+        with self._lock:
+            self._state.settle(run_id)
+            run = self._state.run(call.params["thread_id"], run_id)
+            status = run.get("status")
+            if status not in RUN_OPEN:
+                raise ApiError(400, f"Cannot cancel run with status '{status}'.")
+            run["status"] = "cancelling"
+            self._state.cancelling.add(run_id)
+            return JSONResponse(copy.deepcopy(run))
+
+    async def _list_steps(self, _request: Request, call: _Call) -> Response:
+        _check_query(call.query, _LIST_QUERY | {"include[]"})
+        include = _include(call.query)
+        run_id = call.params["run_id"]
+        with self._lock:
+            self._state.settle(run_id)
+            self._state.run(call.params["thread_id"], run_id)
+            steps = self._state.sorted(self._state.steps.get(run_id, {}).values())
+            shown = [
+                copy.deepcopy(step) if include else _strip_file_search_content(step)
+                for step in steps
+            ]
+        return JSONResponse(_paginate(shown, call.query))
+
+    async def _retrieve_step(self, _request: Request, call: _Call) -> Response:
+        _check_query(call.query, frozenset({"include[]"}))
+        include = _include(call.query)
+        run_id, step_id = call.params["run_id"], call.params["step_id"]
+        with self._lock:
+            self._state.settle(run_id)
+            self._state.run(call.params["thread_id"], run_id)
+            step = self._state.steps.get(run_id, {}).get(step_id)
+            if step is None:
+                raise ApiError(404, f"No run step found with id '{step_id}'.")
+            shown = copy.deepcopy(step) if include else _strip_file_search_content(step)
+        return JSONResponse(shown)
+
+    async def _retrieve_message(self, _request: Request, call: _Call) -> Response:
+        """``GET /threads/{thread_id}/messages/{message_id}``: what a recovering client reads."""
+        _check_query(call.query, frozenset())
+        with self._lock:
+            self._state.thread(call.params["thread_id"])
+            message = self._state.messages.get(call.params["message_id"])
+            if message is None:
+                raise ApiError(404, f"No message found with id '{call.params['message_id']}'.")
+            return JSONResponse(copy.deepcopy(message))

@@ -1,0 +1,173 @@
+"""The mock server's life: a :class:`MockApp` served by uvicorn in a background thread."""
+
+from __future__ import annotations
+
+import logging
+import socket
+import threading
+import time
+from collections.abc import Sequence
+
+import uvicorn
+
+from streamkit.mockserver._routes import MockApp
+from streamkit.mockserver._state import Fault, RecordedRequest, Scene
+
+__all__ = ["MockAssistantsServer"]
+
+_ABORT_MESSAGE = "ASGI callable returned without completing response."
+
+
+class _AbortFilter(logging.Filter):
+    """Hides uvicorn's log line for the deliberately unfinished responses of ``abrupt``."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.getMessage() != _ABORT_MESSAGE
+
+
+class MockAssistantsServer:
+    """A local Assistants-API Runs server over real HTTP, scripted with :class:`Scene`\\ s.
+
+    Args:
+        script: the scenes, consumed in order by the run-creating endpoints.
+        api_key: when set, every request must send ``Authorization: Bearer <api_key>`` or gets
+            a 401 ``invalid_api_key``.
+        chunk_size: the size of the chunks a stream is sent in.
+        chunk_delay: seconds between the chunks of a stream.
+        faults: HTTP errors for matching requests (:class:`Fault`), in order.
+        require_beta_header: answer 400, as the API does, to requests without
+            ``OpenAI-Beta: assistants=v2``.
+        repeat: when the script runs out, start it again (for a demo server).
+        host: the interface to listen on.
+        port: the port; ``0`` picks a free one.
+
+    Attributes:
+        requests: every request received, in order (also those answered with an error).
+        base_url: ``"http://HOST:PORT/v1"`` once started.
+        app: the Starlette app, for use without the background thread.
+    """
+
+    def __init__(
+        self,
+        *,
+        script: Sequence[Scene] = (),
+        api_key: str | None = None,
+        chunk_size: int = 64,
+        chunk_delay: float = 0.0,
+        faults: Sequence[Fault] = (),
+        require_beta_header: bool = True,
+        repeat: bool = False,
+        host: str = "127.0.0.1",
+        port: int = 0,
+    ) -> None:
+        self._api = MockApp(
+            script=script,
+            api_key=api_key,
+            chunk_size=chunk_size,
+            chunk_delay=chunk_delay,
+            faults=faults,
+            require_beta_header=require_beta_header,
+            repeat=repeat,
+        )
+        self.requests: list[RecordedRequest] = self._api.requests
+        self.base_url: str | None = None
+        self.app = self._api.app
+        self._host = host
+        self._port = port
+        self._server: uvicorn.Server | None = None
+        self._thread: threading.Thread | None = None
+        self._log_filter = _AbortFilter()
+
+    # --- lifecycle ---------------------------------------------------------------------------
+
+    def start(self) -> str:
+        """Start serving in a background thread; returns the base URL (``http://…/v1``).
+
+        Raises:
+            RuntimeError: the server is already running or did not come up.
+        """
+        if self._thread is not None:
+            msg = "the mock server is already running"
+            raise RuntimeError(msg)
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((self._host, self._port))
+        port = sock.getsockname()[1]
+        config = uvicorn.Config(
+            self.app,
+            log_config=None,
+            access_log=False,
+            lifespan="off",
+            http="h11",
+            ws="none",
+            timeout_graceful_shutdown=1,
+        )
+        server = uvicorn.Server(config)
+        self._api.open_streams()
+        logging.getLogger("uvicorn.error").addFilter(self._log_filter)
+        thread = threading.Thread(
+            target=server.run,
+            kwargs={"sockets": [sock]},
+            name=f"streamkit-mockserver-{port}",
+            daemon=True,
+        )
+        thread.start()
+        deadline = time.monotonic() + 10
+        while not server.started:
+            if not thread.is_alive() or time.monotonic() > deadline:
+                server.should_exit = True
+                thread.join(5)
+                sock.close()
+                logging.getLogger("uvicorn.error").removeFilter(self._log_filter)
+                msg = "the mock server did not start"
+                raise RuntimeError(msg)
+            time.sleep(0.005)
+        self._server, self._thread = server, thread
+        self.base_url = f"http://{self._host}:{port}/v1"
+        return self.base_url
+
+    def stop(self) -> None:
+        """Stop serving and join the thread (open streams are cut). Does nothing if stopped."""
+        server, thread = self._server, self._thread
+        if server is None or thread is None:
+            return
+        self._api.close_streams()  # first, so that no task is left to cancel at shutdown
+        server.should_exit = True
+        server.force_exit = True
+        thread.join(10)
+        self._server = self._thread = None
+        logging.getLogger("uvicorn.error").removeFilter(self._log_filter)
+
+    def __enter__(self) -> MockAssistantsServer:
+        self.start()
+        return self
+
+    def __exit__(self, *_exc_info: object) -> None:
+        self.stop()
+
+    # --- scripting ---------------------------------------------------------------------------
+
+    def add_scene(self, scene: Scene) -> None:
+        """Append ``scene`` to the script (it is consumed after the ones already there)."""
+        self._api.add_scene(scene)
+
+    def add_fault(self, fault: Fault) -> None:
+        """Add ``fault`` after the faults already there."""
+        self._api.add_fault(fault)
+
+    def load(self, scene: Scene, *, thread_id: str | None = None) -> None:
+        """Know the state at the end of ``scene`` without anyone requesting it.
+
+        For runs that started before the test: e.g. load a stream ending in
+        ``requires_action`` so that a ``submit_tool_outputs`` request finds its run.
+
+        Args:
+            scene: the stream whose final runs and steps to keep.
+            thread_id: a further thread id its runs are reachable under.
+        """
+        self._api.load(scene, thread_id=thread_id)
+
+    @property
+    def scenes_left(self) -> int:
+        """How many scenes of the script have not been consumed yet."""
+        return self._api.scenes_left

@@ -1,0 +1,318 @@
+"""What the mock server knows: its scripts' value types, the API's errors, and the runs it has seen.
+
+:class:`Scene`, :class:`Fault` and :class:`RecordedRequest` are the public value types of
+:mod:`streamkit.mockserver`; :class:`ServerState` holds the runs, steps and messages of every
+scene played (as wire dicts), and :class:`ApiError` is an error answer in the API's shape.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+import os
+import re
+import time
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import attrs
+
+from streamkit import recordings
+from streamkit._engine.convert import to_dict
+from streamkit._replay import replay
+from streamkit.errors import StreamkitError
+from streamkit.sse import ServerSentEvent, SSEDecoder
+from streamkit.testing import encode
+
+__all__ = [
+    "DEFAULT_ERRORS",
+    "RUN_OPEN",
+    "ApiError",
+    "Fault",
+    "RecordedRequest",
+    "Scene",
+    "ServerState",
+    "error_body",
+    "event_ends",
+    "first_run",
+]
+
+#: The run statuses a run can still be cancelled in.
+RUN_OPEN = frozenset({"queued", "in_progress", "requires_action"})
+_STEP_OPEN = frozenset({"in_progress"})
+
+#: The ``error`` object sent for a status when a fault names none.
+DEFAULT_ERRORS: dict[int, tuple[str, str, str | None]] = {
+    400: ("Bad request.", "invalid_request_error", None),
+    401: ("Incorrect API key provided.", "invalid_request_error", "invalid_api_key"),
+    403: ("You are not allowed to access this resource.", "invalid_request_error", None),
+    404: ("Not found.", "invalid_request_error", None),
+    408: ("Request timed out.", "server_error", None),
+    409: ("The request conflicted with another request.", "invalid_request_error", None),
+    429: (
+        "Rate limit reached for requests. Please try again later.",
+        "requests",
+        "rate_limit_exceeded",
+    ),
+    500: (
+        "The server had an error while processing your request. Sorry about that!",
+        "server_error",
+        None,
+    ),
+    502: ("Bad gateway.", "server_error", None),
+    503: ("The server is overloaded or not ready yet.", "server_error", None),
+    504: ("Gateway timeout.", "server_error", None),
+}
+
+_LINE = re.compile(rb"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+
+
+# --- Public value types --------------------------------------------------------------------------
+
+
+def _scene_bytes(source: str | os.PathLike[str] | bytes | Iterable[ServerSentEvent]) -> bytes:
+    """The SSE bytes of a scene source: a recording name, a path, raw bytes, or events."""
+    if isinstance(source, str):
+        return recordings.read_bytes(source)
+    if isinstance(source, os.PathLike):
+        with open(source, "rb") as file:
+            return file.read()
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        return bytes(source)
+    return encode(source)
+
+
+def _check_status(_instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if value is not None and not 400 <= value <= 599:
+        msg = f"{attribute.name} must be an HTTP error status (400-599), not {value}"
+        raise ValueError(msg)
+
+
+def _upper(method: str) -> str:
+    return method.upper()
+
+
+def _short_bytes(data: bytes) -> str:
+    return f"<{len(data)} bytes>"
+
+
+@attrs.frozen
+class Scene:
+    """What the server does for one run-creating request: stream ``stream``, maybe with a fault.
+
+    Scenes are consumed in order by ``POST /threads/{thread_id}/runs``, ``POST /threads/runs``
+    and ``POST .../submit_tool_outputs``, streaming or not.
+
+    Attributes:
+        stream: the SSE bytes to send. Give a bundled recording's name (``"text-run"``), a path
+            (``os.PathLike``), bytes, or events (e.g. from :func:`streamkit.testing.run_events`,
+            encoded with :func:`streamkit.testing.encode`).
+        drop_after_events: cut the stream after this many events (``0``: right after the
+            headers): the body ends there, without ``done``. The scene is consumed and the
+            server's state is the state at the end of the whole scene.
+        abrupt: with ``drop_after_events``, also break the HTTP framing: the connection closes
+            mid-response (no final chunk), so the client's HTTP library raises (httpx:
+            ``RemoteProtocolError``) instead of seeing a clean end of body.
+        status: answer the first ``fail_times`` requests for this scene with this HTTP error
+            (e.g. 500, 429) instead of the stream. The scene is not consumed by them, so the
+            retry gets the stream.
+        retry_after: with ``status``, the ``Retry-After`` header in seconds (also sent as
+            ``retry-after-ms``).
+        fail_times: how many requests get ``status`` before the stream is served.
+        error: with ``status``, the ``error`` object of the body (default: the API's usual one
+            for that status, e.g. ``rate_limit_exceeded`` for 429).
+        chunk_delay: seconds between chunks for this scene (default: the server's).
+    """
+
+    stream: bytes = attrs.field(converter=_scene_bytes, repr=_short_bytes)
+    drop_after_events: int | None = attrs.field(default=None, kw_only=True)
+    abrupt: bool = attrs.field(default=False, kw_only=True)
+    status: int | None = attrs.field(default=None, kw_only=True, validator=_check_status)
+    retry_after: float | None = attrs.field(default=None, kw_only=True)
+    fail_times: int = attrs.field(default=1, kw_only=True, validator=attrs.validators.ge(1))
+    error: Mapping[str, Any] | None = attrs.field(default=None, kw_only=True)
+    chunk_delay: float | None = attrs.field(default=None, kw_only=True)
+
+    @drop_after_events.validator
+    def _check_drop(self, _attribute: attrs.Attribute[Any], value: int | None) -> None:
+        if value is not None and value < 0:
+            msg = f"drop_after_events must be 0 or more, not {value}"
+            raise ValueError(msg)
+
+
+@attrs.frozen
+class Fault:
+    """An HTTP error for the first ``times`` requests matching ``method`` and ``path``.
+
+    Faults apply to every endpoint, streaming or not, and are checked (in the order given)
+    after authentication and before the request is handled; a faulted run-creating request does
+    not consume a scene. Several faults on one path fire one after the other::
+
+        faults=[Fault("GET", "/threads/t/runs/r", 500),
+                Fault("GET", "/threads/t/runs/r", 429, retry_after=0.2)]
+
+    gives a 500, then a 429, then the run.
+
+    Attributes:
+        method: the HTTP method, e.g. ``"GET"`` (case-insensitive).
+        path: the path after the base URL, e.g. ``"/threads/t/runs/r"`` (a leading ``/v1`` is
+            also accepted); ``fnmatch`` wildcards work: ``"/threads/*/runs/*"``.
+        status: the HTTP status to answer with (400-599).
+        retry_after: the ``Retry-After`` header in seconds (also sent as ``retry-after-ms``).
+        times: how many matching requests get the error.
+        error: the ``error`` object of the body (default: the API's usual one for ``status``).
+    """
+
+    method: str = attrs.field(converter=_upper)
+    path: str
+    status: int = attrs.field(validator=_check_status)
+    retry_after: float | None = attrs.field(default=None, kw_only=True)
+    times: int = attrs.field(default=1, kw_only=True, validator=attrs.validators.ge(1))
+    error: Mapping[str, Any] | None = attrs.field(default=None, kw_only=True)
+
+    def matches(self, method: str, path: str) -> bool:
+        """Whether a request with ``method`` and ``path`` (after ``/v1``) is one of this fault's."""
+        pattern = self.path[3:] if self.path.startswith("/v1/") else self.path
+        return method.upper() == self.method and fnmatch.fnmatchcase(path, pattern)
+
+
+@attrs.frozen
+class RecordedRequest:
+    """One request the server received, as it received it.
+
+    Attributes:
+        method: the HTTP method.
+        path: the full URL path, e.g. ``"/v1/threads/t/runs"``.
+        query: the query parameters, each name with all its values in order.
+        json: the parsed JSON body, or ``None`` (no body, or not JSON).
+        headers: the headers, names lowercased (repeated headers joined with ``", "``).
+        body: the raw body.
+        request_id: the ``x-request-id`` the response carried.
+    """
+
+    method: str
+    path: str
+    query: dict[str, list[str]]
+    json: Any
+    headers: dict[str, str]
+    body: bytes = attrs.field(repr=_short_bytes)
+    request_id: str
+
+
+# --- Errors and streams -------------------------------------------------------------------------
+
+
+class ApiError(Exception):
+    """An error answer in the API's shape."""
+
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        *,
+        type_: str = "invalid_request_error",
+        param: str | None = None,
+        code: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.body = {"message": message, "type": type_, "param": param, "code": code}
+
+
+def error_body(status: int, error: Mapping[str, Any] | None) -> dict[str, Any]:
+    if error is not None:
+        return {"error": dict(error)}
+    default_type = "server_error" if status >= 500 else "invalid_request_error"
+    message, type_, code = DEFAULT_ERRORS.get(status, (f"HTTP {status}.", default_type, None))
+    return {"error": {"message": message, "type": type_, "param": None, "code": code}}
+
+
+def event_ends(data: bytes) -> list[int]:
+    """The byte offset just after each event of ``data`` that an SSE decoder dispatches."""
+    decoder = SSEDecoder(max_event_size=None)
+    ends: list[int] = []
+    for line in _LINE.finditer(data):
+        ends.extend(line.end() for _event in decoder.feed(line.group()))
+    return ends
+
+
+def first_run(data: bytes) -> dict[str, Any] | None:
+    """The data of the first run event (``thread.run.*``, not steps) of a stream."""
+    decoder = SSEDecoder(max_event_size=None, dispatch_at_close=True)
+    for event in [*decoder.feed(data), *decoder.close()]:
+        name = event.event
+        if name.startswith("thread.run.") and not name.startswith("thread.run.step."):
+            try:
+                value = json.loads(event.data)
+            except ValueError:
+                continue
+            if isinstance(value, dict):
+                return value
+    return None
+
+
+# --- State ---------------------------------------------------------------------------------------
+
+
+@attrs.define
+class ServerState:
+    """What the server knows: runs and steps as wire dicts, and which threads hold which runs."""
+
+    runs: dict[str, dict[str, Any]] = attrs.Factory(dict)
+    run_threads: dict[str, set[str]] = attrs.Factory(dict)
+    steps: dict[str, dict[str, dict[str, Any]]] = attrs.Factory(dict)
+    messages: dict[str, dict[str, Any]] = attrs.Factory(dict)
+    threads: set[str] = attrs.Factory(set)
+    cancelling: set[str] = attrs.Factory(set)
+    order: dict[str, int] = attrs.Factory(dict)
+
+    def absorb(self, data: bytes, url_thread: str | None) -> None:
+        """Take in the final snapshots of a whole stream."""
+        try:
+            accumulator = replay(data, strict=False, max_event_size=None)
+        except StreamkitError as error:
+            if error.accumulator is None:
+                return
+            accumulator = error.accumulator
+        self.threads.update(accumulator.threads)
+        for run_id, run in accumulator.runs.items():
+            self.runs[run_id] = to_dict(run)
+            self.order.setdefault(run_id, len(self.order))
+            threads = self.run_threads.setdefault(run_id, set())
+            threads.add(run.thread_id)
+            self.threads.add(run.thread_id)
+            if url_thread is not None:
+                threads.add(url_thread)
+                self.threads.add(url_thread)
+            self.cancelling.discard(run_id)
+        for step_id, step in accumulator.run_steps.items():
+            self.steps.setdefault(step.run_id, {})[step_id] = to_dict(step)
+            self.order.setdefault(step_id, len(self.order))
+        for message_id, message in accumulator.messages.items():
+            self.messages[message_id] = to_dict(message)
+
+    def settle(self, run_id: str) -> None:
+        """Finish a pending cancel: ``cancelling`` becomes ``cancelled`` on the next read."""
+        if run_id not in self.cancelling:
+            return
+        self.cancelling.discard(run_id)
+        now = int(time.time())
+        run = self.runs[run_id]
+        run.update(status="cancelled", cancelled_at=now, required_action=None, expires_at=None)
+        for step in self.steps.get(run_id, {}).values():
+            if step.get("status") in _STEP_OPEN:
+                step.update(status="cancelled", cancelled_at=now, expires_at=None)
+
+    def thread(self, thread_id: str) -> None:
+        if thread_id not in self.threads:
+            raise ApiError(404, f"No thread found with id '{thread_id}'.")
+
+    def run(self, thread_id: str, run_id: str) -> dict[str, Any]:
+        self.thread(thread_id)
+        if run_id not in self.runs or thread_id not in self.run_threads[run_id]:
+            raise ApiError(404, f"No run found with id '{run_id}'.")
+        return self.runs[run_id]
+
+    def sorted(self, items: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+        """``items`` in ascending order: by ``created_at``, then as first seen."""
+        return sorted(items, key=lambda item: (item.get("created_at") or 0, self.order[item["id"]]))
