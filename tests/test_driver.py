@@ -301,11 +301,6 @@ def test_server_error_gives_on_event_then_on_error_and_the_error() -> None:
     assert None is driver.error
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Driver.feed (streamkit/_engine/driver.py, the StreamError branch) appends the "
-    "on_error call even when the handler does not implement on_error",
-)
 def test_server_error_calls_only_what_is_implemented() -> None:
     events = events_of(read_bytes("text-then-server-error"))
     driver = Driver(Accumulator(), ROUTES, implemented=frozenset({"on_text_delta"}))

@@ -498,12 +498,6 @@ class TestToolLoop:
         assert 1 == len(server.requests)
 
     @pytest.mark.parametrize("flavour", ["sync"], indirect=True)
-    @pytest.mark.xfail(
-        strict=True,
-        reason="the sync flow (streamkit/_assistants/stream.py tool_output/as_output) json.dumps "
-        "the coroutine an async tool returns: TypeError 'Object of type coroutine is not JSON "
-        "serializable', naming no function, and the coroutine is never awaited",
-    )
     def test_async_function_given_to_the_sync_client(self, flavour: Flavour) -> None:
         """An async def tool on the sync client: a TypeError naming it; no coroutine leaked."""
         server = Server(flavour, REQUIRES_ACTION, CONTINUATION)
@@ -791,11 +785,6 @@ class TestRecovery:
             args[0].status for args in args_of(handler.calls, "on_run_done")
         ]
 
-    @pytest.mark.xfail(
-        strict=True,
-        reason="run_flow (streamkit/_assistants/stream.py) recovers whenever `done` is missing, "
-        "even after the run's terminal event: 3 needless requests, on_run_done fired twice",
-    )
     def test_no_recovery_after_the_runs_terminal_event(self, flavour: Flavour) -> None:
         """A stream ending after thread.run.completed, before `done`, has nothing to recover."""
         cut = TEXT_RUN[: TEXT_RUN.index(b"event: done")]
@@ -874,12 +863,6 @@ class TestClose:
         assert [] == list(stream)
         assert ["on_event"] == names_of(handler.calls)
 
-    @pytest.mark.xfail(
-        strict=True,
-        reason="RunStream.close / AsyncRunStream.close (streamkit/_assistants/stream.py) close "
-        "the shell's generator while it is running the callback: ValueError 'generator already "
-        "executing' (sync), RuntimeError 'aclose(): asynchronous generator is already running'",
-    )
     def test_close_from_a_callback(self, flavour: Flavour) -> None:
         """A callback may close the stream: it stops there, quietly, with what came before."""
         server = Server(flavour, TEXT_RUN)

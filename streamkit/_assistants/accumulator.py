@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import typing
 from collections.abc import Callable, Mapping
-from typing import Any, ClassVar, Literal, TypeAlias, Union
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeAlias, Union
 
 from streamkit import models as m
 from streamkit._engine.changes import Change, Lazy, ObjectState, SnapshotView, build, make_change
-from streamkit._engine.convert import _freeze, parse_event, structurer, to_dict
+from streamkit._engine.convert import freeze, parse_event, structurer, to_dict
 from streamkit._engine.engine import ClassRoute, Engine, JsonRoute
 from streamkit._engine.merge import (
     MAX_INDEX_GAP,
@@ -23,7 +23,6 @@ from streamkit._engine.merge import (
     Path,
     Problem,
     Tx,
-    members_of,
     merge_entries,
     merge_object,
     merge_raw,
@@ -31,6 +30,7 @@ from streamkit._engine.merge import (
     to_node,
 )
 from streamkit._engine.nodes import Node, Slots, plain
+from streamkit._engine.plan import members_of
 from streamkit.errors import StreamError
 from streamkit.sse import ServerSentEvent
 
@@ -253,6 +253,9 @@ class Accumulator(Engine):
         self._steps: dict[str, ObjectState] = {}
         self._messages: dict[str, ObjectState] = {}
         self._final_run_snapshot: m.Run | None = None
+        #: The position of the last run event whose status is terminal for a
+        #: stream (0: none yet): a stream that got one has nothing to recover.
+        self.final_run_position = 0
 
     def parse(self, sse: ServerSentEvent, position: int | None = None) -> Any:
         """The typed event (:func:`streamkit.parse_event`)."""
@@ -289,21 +292,22 @@ class Accumulator(Engine):
         """
         return self._final_run_snapshot
 
-    def feed(self, event: m.StreamEvent | ServerSentEvent) -> list[AssistantsChange]:
-        """Apply one event; return the changes it caused, in order.
+    if TYPE_CHECKING:  # Engine.feed runs: no extra call per event; this only types it
 
-        Args:
-            event: a typed event (:func:`streamkit.parse_event`) or a
-                :class:`~streamkit.ServerSentEvent`, which is parsed here.
+        def feed(self, event: m.StreamEvent | ServerSentEvent) -> list[AssistantsChange]:
+            """Apply one event; return the changes it caused, in order.
 
-        Raises:
-            ParseError: strict mode, a payload that is not JSON of the schema's shape.
-            AccumulateError: strict mode, an event that cannot be applied;
-                nothing of it was applied.
-            StreamError: strict mode, a server ``error`` event (recorded in
-                :attr:`errors` first).
-        """
-        return super().feed(event)
+            Args:
+                event: a typed event (:func:`streamkit.parse_event`) or a
+                    :class:`~streamkit.ServerSentEvent`, which is parsed here.
+
+            Raises:
+                ParseError: strict mode, a payload that is not JSON of the schema's shape.
+                AccumulateError: strict mode, an event that cannot be applied;
+                    nothing of it was applied.
+                StreamError: strict mode, a server ``error`` event (recorded in
+                    :attr:`errors` first).
+            """
 
     # -- delta events, merged from their JSON --
 
@@ -344,7 +348,7 @@ class Accumulator(Engine):
                         merge_entries(calls, slots, _TOOL_CALL_MEMBERS, _TOOL_CALLS_PATH, tx)
                     )
             else:
-                member = _STEP_DETAILS_MEMBERS[0].get(tag or held_type or "")
+                member = _STEP_DETAILS_MEMBERS.tagged.get(tag or held_type or "")
                 if member is None:
                     merge_raw(details, node, path, tx)
                 else:
@@ -437,6 +441,7 @@ class Accumulator(Engine):
             changes.append(make_change("run.updated", run.id, None, None, event, position, state))
         if run.status in _TERMINAL_RUN:
             self._final_run_snapshot = state.snapshot()
+            self.final_run_position = position
         return changes
 
     def _duplicate(self, tx: Tx, name: str) -> None:
@@ -651,7 +656,7 @@ def _lazy_entries(
             is_new,
             Lazy(_class_hook(cls), entry, cls)
             if cls is not None
-            else m.UnknownObject(_freeze(entry)),
+            else m.UnknownObject(freeze(entry)),
         )
         for index, is_new, entry, cls in placed
     ]

@@ -13,6 +13,7 @@ continuation into the same accumulator. :class:`RunStream` and
 
 from __future__ import annotations
 
+import inspect
 import json
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from typing import Any
@@ -72,13 +73,17 @@ def run_flow(
     assert isinstance(accumulator, Accumulator)
     next_request: Request | None = request
     while next_request is not None:
+        started = accumulator.position
         ended: ReadEnded = yield Read(request=next_request)
         next_request = None
         if ended.broken is not None and (not recover or not accumulator.runs):
             cause = ended.broken.__cause__ or ended.broken
             msg = f"the stream broke after {accumulator.position} events: {type(cause).__name__}"
             raise TransportError(msg) from ended.broken
-        if not accumulator.done and recover and accumulator.runs:
+        # Cut short -- but a run that reached its terminal event in this read
+        # (only `done` missing) has nothing to read back.
+        settled = accumulator.final_run_position > started
+        if not accumulator.done and not settled and recover and accumulator.runs:
             yield from _recover(accumulator, thread_id, poll_interval)
         run = accumulator.final_run
         calls = awaited_calls(run)
@@ -185,6 +190,14 @@ def tool_output(
     call: m.RequiredActionFunctionToolCall, result: Any, tool_errors: ToolErrors
 ) -> dict[str, str]:
     """The output to submit for a call: its result, or (a failure) its error text or a raise."""
+    if inspect.isawaitable(result):
+        # Only a sync shell hands one back (an async shell awaits it): an
+        # async function given to the sync client is a mistake to name.
+        close = getattr(result, "close", None)
+        if close is not None:
+            close()  # never awaited: closed here, so nothing warns later
+        msg = f"the function {call.function.name!r} is async: give it to the AsyncClient"
+        raise TypeError(msg)
     if isinstance(result, BaseException):
         if tool_errors == "raise" or not isinstance(result, Exception):
             raise result
@@ -292,9 +305,11 @@ class RunStream(_RunStreamBase):
                 yield event
 
     def close(self) -> None:
-        """Close the connection; no event or callback comes after it."""
+        """Close the connection; no event or callback comes after it (also from a callback)."""
         self._shell.close()
-        self._steps.close()
+        steps: Any = self._steps  # a generator
+        if not steps.gi_running:  # from a callback, the loop stops once it returns
+            steps.close()
 
     def until_done(self) -> RunStream:
         """Read the stream (and any tool-output continuations) to the end."""
@@ -357,9 +372,11 @@ class AsyncRunStream(_RunStreamBase):
                 yield event
 
     async def close(self) -> None:
-        """Close the connection; no event or callback comes after it."""
+        """Close the connection; no event or callback comes after it (also from a callback)."""
         await self._shell.close()
-        await self._steps.aclose()  # type: ignore[attr-defined]  # an async generator
+        steps: Any = self._steps  # an async generator
+        if not steps.ag_running:  # from a callback, the loop stops once it returns
+            await steps.aclose()
 
     async def until_done(self) -> AsyncRunStream:
         """Read the stream (and any continuations) to the end."""

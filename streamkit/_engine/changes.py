@@ -16,7 +16,7 @@ from typing import Any, Generic, TypeVar
 
 import attrs
 
-from streamkit._engine.nodes import Node, plain
+from streamkit._engine.nodes import Node
 
 __all__ = [
     "Anomaly",
@@ -36,13 +36,13 @@ S = TypeVar("S", covariant=True)
 
 
 def build(hook: Callable[[Any], Any], node: Any) -> Any:
-    """The typed model of a node, rebuilt only if the node changed since the last build."""
-    if node.__class__ is not Node:
-        return hook(plain(node))
-    cached = node.cache
-    if cached is None:
-        cached = node.cache = hook(plain(node))
-    return cached
+    """The typed model of a node: rebuilt only where the node tree changed since the last build.
+
+    The converter's structure hooks take nodes: each returns a node's cached
+    model if the node has not changed (the merge drops the cache of every
+    node it touches), so only the changed path is rebuilt.
+    """
+    return hook(node)
 
 
 @attrs.frozen

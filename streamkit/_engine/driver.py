@@ -138,7 +138,8 @@ class Driver:
             calls: list[tuple[str, tuple[Any, ...]]] = []
             if self.wants_events:
                 calls.append(("on_event", (self._typed(event),)))
-            calls.append(("on_error", (error.error,)))
+            if "on_error" in self._names:
+                calls.append(("on_error", (error.error,)))
             return calls
         if self._collect:
             self._collect_text(changes)

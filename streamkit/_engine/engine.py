@@ -21,7 +21,7 @@ from collections.abc import Callable
 from typing import Any, ClassVar
 
 from streamkit._engine.changes import Anomaly, Change, Lazy
-from streamkit._engine.convert import _json_error_where, _parse_error, loads, to_dict
+from streamkit._engine.convert import json_error_where, loads, parse_error, to_dict
 from streamkit._engine.merge import Problem, Tx
 from streamkit.errors import AccumulateError, ParseError
 from streamkit.sse import ServerSentEvent
@@ -114,9 +114,9 @@ class Engine:
         try:
             payload = loads(data) if data.__class__ is str else data
         except (ValueError, RecursionError) as exc:
-            reason = f"not valid JSON ({_json_error_where(exc)})"
+            reason = f"not valid JSON ({json_error_where(exc)})"
             if self.strict:
-                raise _parse_error(name, position, "data", reason) from None
+                raise parse_error(name, position, "data", reason) from None
             self.record("parse", name, None, "data", reason)
             return []
         tx = self._tx.begin(not self.strict)
@@ -126,7 +126,7 @@ class Engine:
             tx.rollback()
             object_id = payload.get("id") if payload.__class__ is dict else None
             if problem.kind == "parse" and self.strict:
-                raise _parse_error(name, position, problem.path, problem.reason) from None
+                raise parse_error(name, position, problem.path, problem.reason) from None
             if self.strict:
                 self.fail(problem, position, name, object_id)
             self.record(problem.kind, name, object_id, problem.path, problem.reason)

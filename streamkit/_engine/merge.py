@@ -16,24 +16,18 @@ is rolled back: nothing of a rejected delta is ever applied.
 
 from __future__ import annotations
 
-import typing
 from collections.abc import Mapping
 from typing import Any, TypeAlias
 
-import attrs
-
-from streamkit import models as m
-from streamkit._engine.convert import _json_type as json_type  # TODO(plan): public names
-from streamkit._engine.convert import _kind as kind_of
-from streamkit._engine.convert import copy_json
+from streamkit._engine.convert import copy_json, json_type
 from streamkit._engine.nodes import Frags, Node, Slots
+from streamkit._engine.plan import Members, members_of, plan_for
 from streamkit.models.base import Model
 
 __all__ = [
     "MAX_INDEX_GAP",
     "MISSING",
     "BadShape",
-    "Members",
     "Path",
     "Problem",
     "Tx",
@@ -136,81 +130,35 @@ def touch(node: Node) -> None:
     node.cache = None
 
 
-# --- Plans ------------------------------------------------------------------------
+# --- Plans ------------------------------------------------------------------------------
 #
-# One plan per model class, generated from its fields on first use: what each
-# field does when merged (append, set, object, slots), how its JSON type is
-# checked (as the converter checks it), and for objects and lists which class
-# each member is, by its `type` tag.
+# The merge reads each class's fields from the one schema plan
+# (streamkit._engine.plan), compacted once per class into (role, name,
+# extra) tuples for the hot loop: extra is the JSON-type check for set
+# fields, the members by tag for objects and slots.
 
-Members: TypeAlias = tuple[dict[str, type], "type | None"]
 _Op: TypeAlias = tuple[str, str, Any]
-
-_VALUE_CHECKS: dict[str, tuple[tuple[type, ...], str]] = {
-    "str": ((str,), "a string"),
-    "int": ((int,), "an integer"),
-    "float": ((float, int), "a number"),
-    "bool": ((bool,), "a boolean"),
-    "free": ((dict,), "an object"),
-    "strmap": ((dict,), "an object of strings"),
-}
+_OPS: dict[type, tuple[tuple[_Op, ...], frozenset[str]]] = {}
 
 
-def members_of(annotation_kind: Any) -> Members:
-    """A union's (or one model's) classes by `type` tag, and the untagged one."""
-    found = annotation_kind[1] if annotation_kind[0] == "union" else frozenset({annotation_kind[1]})
-    tagged: dict[str, type] = {}
-    untagged: type | None = None
-    for member in found:
-        if not (isinstance(member, type) and issubclass(member, Model)):
-            continue
-        type_field = attrs.fields_dict(member).get("type")
-        default = None if type_field is None else type_field.default
-        if isinstance(default, str):
-            tagged[default] = member
-        else:
-            untagged = member
-    return tagged, untagged
-
-
-# TODO(plan): until the models mark their streamed fields.
-_STREAMED = frozenset(
-    {
-        (m.CodeInterpreterToolCallDeltaCodeInterpreter, "input"),
-        (m.CodeInterpreterLogs, "logs"),
-        (m.FunctionToolCallDeltaFunction, "arguments"),
-        (m.TextDelta, "value"),
-        (m.RefusalDeltaBlock, "refusal"),
-    }
-)
-
-_PLANS: dict[type, tuple[tuple[_Op, ...], frozenset[str]]] = {}
-
-
-def plan_of(cls: type) -> tuple[tuple[_Op, ...], frozenset[str]]:
-    """The merge plan of a model class, and its known wire keys (made once, on first use)."""
-    found = _PLANS.get(cls)
+def plan_of(cls: type[Model]) -> tuple[tuple[_Op, ...], frozenset[str]]:
+    """The merge's view of a class's plan, and its known wire keys (made once, on first use)."""
+    found = _OPS.get(cls)
     if found is not None:
         return found
-    hints = typing.get_type_hints(cls)
+    plan = plan_for(cls)
     ops: list[_Op] = []
-    for field in attrs.fields(cls):
-        name = field.name
-        if name.startswith("_") or name == "index":
+    for field in plan.fields:
+        if field.name == "index":  # placement, never a snapshot field
             continue
-        kind = kind_of(hints[name])
-        if field.metadata.get("streamed") or (cls, name) in _STREAMED:
-            ops.append(("append", name, None))
-        elif kind[0] == "list" and kind[1][0] in ("model", "union"):
-            ops.append(("slots", name, members_of(kind[1])))
-        elif kind[0] in ("model", "union"):
-            ops.append(("object", name, members_of(kind)))
-        elif kind[0] == "list":
-            ops.append(("set", name, ((list,), "an array")))
-        else:
-            ops.append(("set", name, _VALUE_CHECKS.get(kind[0])))
-    known = frozenset(f.name for f in attrs.fields(cls) if not f.name.startswith("_"))
-    _PLANS[cls] = found = (tuple(ops), known)
+        role = field.role
+        if role == "append":
+            ops.append(("append", field.name, None))
+        elif role in ("object", "slots"):
+            ops.append((role, field.name, field.members))
+        else:  # set and free: set once, with the JSON-type check if the kind has one
+            ops.append(("set", field.name, field.check))
+    _OPS[cls] = found = (tuple(ops), plan.known)
     return found
 
 
@@ -227,7 +175,7 @@ def merge_object(cls: type, d: Any, node: Node, path: Path, tx: Tx) -> None:
         raise BadShape(path, "an object", d)
     node.cache = None
     undo = tx.undo
-    plan, known = _PLANS.get(cls) or plan_of(cls)
+    plan, known = _OPS.get(cls) or plan_of(cls)
     for op, name, extra in plan:
         value = d.get(name, MISSING)
         if value is MISSING:
@@ -253,8 +201,8 @@ def merge_object(cls: type, d: Any, node: Node, path: Path, tx: Tx) -> None:
             else:
                 raise Problem("type_conflict", (path, name), "text appended to a non-text value")
         elif op == "set":
-            if extra is not None and value.__class__ not in extra[0]:
-                raise BadShape((path, name), extra[1], value)
+            if extra is not None and value.__class__ not in extra.classes:
+                raise BadShape((path, name), extra.expected, value)
             if current is MISSING or current is None:
                 undo.append((node, name, current))
                 node[name] = copy_json(value) if value.__class__ in (dict, list) else value
@@ -263,13 +211,18 @@ def merge_object(cls: type, d: Any, node: Node, path: Path, tx: Tx) -> None:
         elif op == "object":
             if value.__class__ is not dict:
                 raise BadShape((path, name), "an object", value)
-            tagged, untagged = extra
+            tagged, untagged, _strings = extra
             tag = value.get("type")
             if tag is not None and tag.__class__ is not str:
                 raise BadShape(((path, name), "type"), "a string", tag)
             if current is MISSING or current is None:
                 undo.append((node, name, current))
                 current = node[name] = Node()
+            elif current.__class__ is dict:
+                # Kept raw while its type was unknown (a first delta without
+                # `type`): from now on it is merged as the object it is.
+                current = Node(current)
+                tx.set(node, name, current)
             elif current.__class__ is not Node:
                 raise Problem("type_conflict", (path, name), "an object where a value was held")
             elif tag is not None and current.get("type") not in (None, tag):
@@ -287,12 +240,26 @@ def merge_object(cls: type, d: Any, node: Node, path: Path, tx: Tx) -> None:
             if current is MISSING or current is None:
                 undo.append((node, name, current))
                 current = node[name] = Slots()
+            elif current.__class__ is list:
+                current = _raw_slots(current, (path, name))  # kept raw, as above
+                tx.set(node, name, current)
             elif current.__class__ is not Slots:
                 raise Problem("type_conflict", (path, name), "a list where a value was held")
             merge_entries(value, current, extra, (path, name), tx)
     # Keys this version does not know: kept, set once, as for unknown objects.
     if not known.issuperset(d):
         merge_raw({k: v for k, v in d.items() if k not in known}, node, path, tx)
+
+
+def _raw_slots(entries: list[Any], path: Path) -> Slots:
+    """Index-keyed entries kept raw (by merge_raw) as slots, each under its own ``index``."""
+    slots = Slots()
+    for entry in entries:
+        index = entry.get("index") if entry.__class__ is dict else None
+        if index.__class__ is not int or index < 0 or index in slots:
+            raise Problem("type_conflict", path, "a list held without valid indexes")
+        slots[index] = Node({k: v for k, v in entry.items() if k != "index"})
+    return slots
 
 
 def merge_entries(
@@ -311,7 +278,7 @@ def merge_entries(
         index = entry.get("index")
         if index.__class__ is not int:
             tag = entry.get("type")
-            if index is not None and tag.__class__ is str and tag in members[0]:
+            if index is not None and tag.__class__ is str and tag in members.tagged:
                 # A known type's index is typed: the converter would reject it.
                 raise BadShape(((path, position), "index"), "an integer", index)
             raise Problem("bad_index", (path, position), "an entry without a valid index")
@@ -323,7 +290,7 @@ def merge_entries(
     top = len(slots) - 1
     if keyed and keyed[-1][0] > top + MAX_INDEX_GAP and slots:
         top = max(slots)
-    tagged, untagged = members
+    tagged, untagged, _strings = members
     placed: list[tuple[int, bool, Any, type | None]] = []
     for index, entry in keyed:
         if index > top + MAX_INDEX_GAP:
@@ -393,7 +360,7 @@ def to_node(value: Any, cls: type | None) -> Any:
             if item.__class__ is dict:
                 node[key] = to_node(item, None)
         return node
-    plan, _known = _PLANS.get(cls) or plan_of(cls)
+    plan, _known = _OPS.get(cls) or plan_of(cls)
     for op, name, extra in plan:
         item = value.get(name)
         if item is None:
@@ -405,8 +372,8 @@ def to_node(value: Any, cls: type | None) -> Any:
     return node
 
 
-def _member(members: Members, value: Any) -> type | None:
-    tagged, untagged = members
+def _member(members: Members, value: Any) -> type[Model] | None:
+    tagged, untagged, _strings = members
     tag = value.get("type") if value.__class__ is dict else None
     found = tagged.get(tag) if tag.__class__ is str else None
     return found or untagged
