@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import typing
 from collections.abc import Callable, Mapping
+from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeAlias, Union
 
 from streamkit import models as m
 from streamkit._engine.changes import Change, Lazy, ObjectState, SnapshotView, build, make_change
-from streamkit._engine.convert import freeze, parse_event, structurer, to_dict
+from streamkit._engine.convert import event_from_json, freeze, parse_event, structurer, to_dict
 from streamkit._engine.engine import ClassRoute, Engine, JsonRoute
 from streamkit._engine.merge import (
     MAX_INDEX_GAP,
@@ -260,6 +261,13 @@ class Accumulator(Engine):
     def parse(self, sse: ServerSentEvent, position: int | None = None) -> Any:
         """The typed event (:func:`streamkit.parse_event`)."""
         return parse_event(sse, position=position)
+
+    def event_from_json(self, name: str) -> Callable[[Any], Any]:
+        """Builds the typed event of ``name`` from its parsed JSON."""
+        hook = _EVENT_HOOKS.get(name)
+        if hook is None:
+            hook = _EVENT_HOOKS[name] = partial(event_from_json, name)
+        return hook
 
     # -- public views --
 
@@ -663,6 +671,7 @@ def _lazy_entries(
 
 
 _CLASS_HOOKS: dict[type, Callable[[Any], Any]] = {}
+_EVENT_HOOKS: dict[str, Callable[[Any], Any]] = {}
 
 
 def _class_hook(cls: type) -> Callable[[Any], Any]:

@@ -479,8 +479,9 @@ TEXT_KINDS = frozenset({"text.created", "text.delta"})
 
 
 def _text_of(change: _AnyChange) -> str | None:
-    delta = change.delta
-    return delta.value if delta is not None else None
+    # No TextDelta is built for this: a stream nobody reads text from pays nothing.
+    value = change.delta_field("value")
+    return value if isinstance(value, str) else None
 
 
 AnyHandler = EventHandler | AsyncEventHandler
@@ -585,4 +586,3 @@ async def atext_deltas(source: Any, *, strict: bool = True) -> AsyncIterator[str
         for text in texts:
             yield text
         texts.clear()
-

@@ -159,6 +159,14 @@ class Change(Generic[K, D, S]):
         delta: D = value
         return delta
 
+    def delta_field(self, name: str) -> Any:
+        """One field of the delta, read without building the typed delta (None if absent)."""
+        value = self._delta
+        if value.__class__ is Lazy:
+            raw = value.raw
+            return raw.get(name) if raw.__class__ is dict else None
+        return getattr(value, name, None)
+
     @property
     def event(self) -> Any:
         """The typed event that caused the change; built on first read."""

@@ -102,6 +102,7 @@ __all__ = [
     "ShapeError",
     "converter",
     "copy_json",
+    "event_from_json",
     "freeze",
     "generated",
     "json_error_where",
@@ -833,12 +834,29 @@ def parse_event(sse: ServerSentEvent, *, position: int | None = None) -> StreamE
             except (ValueError, RecursionError):
                 payload = sse.data  # an unknown event need not carry JSON
             return UnknownEvent(name, payload)
-    cls, hook = entry
     try:
         payload = loads(sse.data)
     except (ValueError, RecursionError) as exc:
         reason = f"not valid JSON ({json_error_where(exc)})"
         raise parse_error(name, position, "data", reason) from None
+    return _typed(entry, name, payload, position)
+
+
+def event_from_json(name: str, payload: Any, *, position: int | None = None) -> StreamEvent:
+    """The typed event of a known data event whose JSON is already parsed (no second parse).
+
+    Raises:
+        ParseError: ``payload`` is not of the schema's shape, or ``name`` is
+            not a data event (``done`` or an unknown name).
+    """
+    entry = _DATA_HOOKS.get(name) or _data_entry(name)
+    if entry is None:
+        raise parse_error(name, position, "event", "not a data event")
+    return _typed(entry, name, payload, position)
+
+
+def _typed(entry: list[Any], name: str, payload: Any, position: int | None) -> StreamEvent:
+    cls, hook = entry
     try:
         data = hook(payload)
     except ShapeError as error:

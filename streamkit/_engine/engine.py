@@ -63,6 +63,10 @@ class Engine:
         """The typed event of a decoded one (the protocol's ``parse_event``)."""
         raise NotImplementedError
 
+    def event_from_json(self, name: str) -> Callable[[Any], Any]:
+        """Builds the typed event of ``name`` from its parsed JSON (the protocol's)."""
+        raise NotImplementedError
+
     def feed(self, event: Any) -> list[Change[Any, Any, Any]]:
         """Apply one event (typed, or a ServerSentEvent parsed here); return its Changes."""
         self.position += 1
@@ -70,8 +74,7 @@ class Engine:
         if event.__class__ is ServerSentEvent:
             json_route = self.json_routes.get(event.event)
             if json_route is not None:
-                lazy_event = Lazy(self.parse, event)
-                return self._feed_json(json_route, event.event, event.data, lazy_event, position)
+                return self._feed_json(json_route, event.event, event.data, None, position)
             try:
                 event = self.parse(event, position)
             except ParseError as error:
@@ -106,7 +109,7 @@ class Engine:
     def _feed_json(
         self, route: JsonRoute, name: str, data: Any, event: Any, position: int
     ) -> list[Change[Any, Any, Any]]:
-        """An event merged from its parsed JSON: no typed event is built.
+        """An event merged from its parsed JSON: no typed event is built unless read.
 
         The JSON types are checked during the merge, as the converter checks
         them; a wrong one rolls the event back and is a ParseError.
@@ -119,6 +122,10 @@ class Engine:
                 raise parse_error(name, position, "data", reason) from None
             self.record("parse", name, None, "data", reason)
             return []
+        if event is None:
+            # The typed event, if someone reads it, is built from the JSON
+            # parsed here: each payload is parsed once.
+            event = Lazy(self.event_from_json(name), payload)
         tx = self._tx.begin(not self.strict)
         try:
             changes = route(self, payload, event, position, tx)
