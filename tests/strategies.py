@@ -48,6 +48,14 @@ from streamkit.testing import example_step
 
 __all__ = ["final_messages", "final_steps"]
 
+# The random part of ids (`step_` + this) and file ids.
+_IDENT = st.text(
+    alphabet="abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789",
+    min_size=1,
+    max_size=24,
+)
+_FILE_IDS = _IDENT.map(lambda s: f"file-{s}")
+
 
 def final_steps() -> SearchStrategy[RunStep]:
     """Random final run steps, for property tests.
@@ -60,16 +68,10 @@ def final_steps() -> SearchStrategy[RunStep]:
     Returns:
         A Hypothesis strategy.
     """
-    ident = st.text(
-        alphabet="abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789",
-        min_size=1,
-        max_size=24,
-    )
     texts = st.text(max_size=80)
-    file_ids = ident.map(lambda s: f"file-{s}")
     unit = st.floats(min_value=0.0, max_value=1.0, allow_nan=False)
     json_args = st.dictionaries(
-        ident, st.one_of(st.integers(), st.text(max_size=20), st.booleans(), st.none()), max_size=4
+        _IDENT, st.one_of(st.integers(), st.text(max_size=20), st.booleans(), st.none()), max_size=4
     ).map(lambda d: json.dumps(d, ensure_ascii=False))
 
     @st.composite
@@ -78,7 +80,7 @@ def final_steps() -> SearchStrategy[RunStep]:
             st.lists(
                 st.one_of(
                     texts.map(lambda logs: CodeInterpreterOutputLogs(logs=logs)),
-                    file_ids.map(
+                    _FILE_IDS.map(
                         lambda f: CodeInterpreterOutputImage(
                             image=CodeInterpreterOutputImageImage(file_id=f)
                         )
@@ -93,7 +95,7 @@ def final_steps() -> SearchStrategy[RunStep]:
     @st.composite
     def function_call(draw: st.DrawFn, call_id: str) -> ToolCall:
         definition = FunctionToolCallFunction(
-            name=draw(ident),
+            name=draw(_IDENT),
             arguments=draw(st.one_of(json_args, texts)),
             output=draw(st.none() | texts),
         )
@@ -112,8 +114,8 @@ def final_steps() -> SearchStrategy[RunStep]:
         content = st.lists(texts.map(lambda t: FileSearchResultContent(text=t)), max_size=2)
         result = st.builds(
             FileSearchResult,
-            file_id=file_ids,
-            file_name=ident.map(lambda s: f"{s}.txt"),
+            file_id=_FILE_IDS,
+            file_name=_IDENT.map(lambda s: f"{s}.txt"),
             score=unit,
             content=st.none() | content.map(tuple),
         )
@@ -126,23 +128,23 @@ def final_steps() -> SearchStrategy[RunStep]:
         created_at = draw(st.integers(min_value=1_600_000_000, max_value=1_900_000_000))
         details: MessageCreationStepDetails | ToolCallsStepDetails
         if draw(st.integers(min_value=0, max_value=4)) == 0:
-            message_id = "msg_" + draw(ident)
+            message_id = "msg_" + draw(_IDENT)
             details = MessageCreationStepDetails(
                 message_creation=MessageCreation(message_id=message_id)
             )
         else:
-            call_ids = draw(st.lists(ident, min_size=1, max_size=4, unique=True))
+            call_ids = draw(st.lists(_IDENT, min_size=1, max_size=4, unique=True))
             kinds = st.sampled_from([code_interpreter, function_call, file_search])
             calls = [draw(draw(kinds)(f"call_{c}")) for c in call_ids]
             details = ToolCallsStepDetails(tool_calls=tuple(calls))
         tokens = draw(st.tuples(st.integers(0, 5000), st.integers(0, 5000)))
         return example_step(
-            "step_" + draw(ident),
+            "step_" + draw(_IDENT),
             details,
             status="completed",
-            run_id="run_" + draw(ident),
-            thread_id="thread_" + draw(ident),
-            assistant_id="asst_" + draw(ident),
+            run_id="run_" + draw(_IDENT),
+            thread_id="thread_" + draw(_IDENT),
+            assistant_id="asst_" + draw(_IDENT),
             created_at=created_at,
             usage=RunStepUsage(
                 prompt_tokens=tokens[0], completion_tokens=tokens[1], total_tokens=sum(tokens)
@@ -163,12 +165,6 @@ def final_messages() -> SearchStrategy[Message]:
     Returns:
         A Hypothesis strategy.
     """
-    ident = st.text(
-        alphabet="abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789",
-        min_size=1,
-        max_size=24,
-    )
-    file_ids = ident.map(lambda s: f"file-{s}")
     details = st.none() | st.sampled_from(["auto", "low", "high"])
 
     @st.composite
@@ -178,7 +174,7 @@ def final_messages() -> SearchStrategy[Message]:
         for _ in range(draw(st.integers(min_value=0, max_value=3))):
             start = draw(st.integers(min_value=0, max_value=len(value)))
             end = draw(st.integers(min_value=start, max_value=len(value)))
-            file_id = draw(file_ids)
+            file_id = draw(_FILE_IDS)
             if draw(st.booleans()):
                 annotations.append(
                     FileCitationAnnotation(
@@ -202,12 +198,12 @@ def final_messages() -> SearchStrategy[Message]:
 
     image_file = st.builds(
         lambda f, d: ImageFileContentBlock(image_file=ImageFile(file_id=f, detail=d)),
-        file_ids,
+        _FILE_IDS,
         details,
     )
     image_url = st.builds(
         lambda u, d: ImageURLContentBlock(image_url=ImageURL(url=u, detail=d)),
-        ident.map(lambda s: f"https://example.com/{s}.png"),
+        _IDENT.map(lambda s: f"https://example.com/{s}.png"),
         details,
     )
     refusal = st.text(max_size=80).map(lambda r: RefusalContentBlock(refusal=r))
@@ -217,15 +213,15 @@ def final_messages() -> SearchStrategy[Message]:
     def message(draw: st.DrawFn) -> Message:
         created_at = draw(st.integers(min_value=1_600_000_000, max_value=1_900_000_000))
         return Message(
-            id="msg_" + draw(ident),
+            id="msg_" + draw(_IDENT),
             created_at=created_at,
-            thread_id="thread_" + draw(ident),
+            thread_id="thread_" + draw(_IDENT),
             status="completed",
             completed_at=created_at + draw(st.integers(min_value=0, max_value=60)),
             role="assistant",
             content=tuple(draw(st.lists(block, min_size=1, max_size=4))),
-            assistant_id="asst_" + draw(ident),
-            run_id="run_" + draw(ident),
+            assistant_id="asst_" + draw(_IDENT),
+            run_id="run_" + draw(_IDENT),
             attachments=(),
             metadata={},
         )

@@ -396,15 +396,7 @@ class MockApp:
             self._faults.append([fault, fault.times])
 
     def load(self, scene: Scene, *, thread_id: str | None = None) -> None:
-        """Know the state at the end of ``scene`` without anyone requesting it.
-
-        For runs that started before the test: e.g. load a stream ending in
-        ``requires_action`` so that a ``submit_tool_outputs`` request finds its run.
-
-        Args:
-            scene: the stream whose final runs and steps to keep.
-            thread_id: a further thread id its runs are reachable under.
-        """
+        """Know the state at the end of ``scene`` (see ``MockAssistantsServer.load``)."""
         with self._lock:
             self._state.absorb(scene.stream, thread_id)
 

@@ -77,40 +77,9 @@ if _typing.TYPE_CHECKING:
         step_object,
     )
 
-# Public name -> the module that defines it.
-_LAZY: dict[str, str] = {
-    **dict.fromkeys(
-        [
-            "DONE",
-            "dumps",
-            "encode",
-            "event",
-            "message_delta",
-            "message_object",
-            "random_id",
-            "run_object",
-            "split_points",
-            "step_delta",
-            "step_object",
-        ],
-        "streamkit.testing._wire",
-    ),
-    **dict.fromkeys(["message_events", "run_events", "step_events"], "streamkit.testing._builders"),
-    **dict.fromkeys(
-        [
-            "EXAMPLE_CODE_INPUT",
-            "EXAMPLE_MESSAGE_TEXT",
-            "example_code_interpreter_step",
-            "example_file_search_step",
-            "example_function_calls_step",
-            "example_message",
-            "example_message_creation_step",
-            "example_run",
-            "example_step",
-        ],
-        "streamkit.testing._examples",
-    ),
-}
+# The modules behind __all__, cheapest first: a name loads the modules up to its own, so the
+# wire pieces never load the models.
+_MODULES = ("streamkit.testing._wire", "streamkit.testing._builders", "streamkit.testing._examples")
 
 # Former private names that tests/test_view.py still reads as ``testing._X``; they go once it
 # reads the public ones.
@@ -122,19 +91,21 @@ _RENAMED: dict[str, str] = {
 
 def __getattr__(name: str) -> _typing.Any:
     public = _RENAMED.get(name, name)
-    module_name = _LAZY.get(public)
-    if module_name is None:
-        msg = f"module 'streamkit.testing' has no attribute {name!r}"
-        raise AttributeError(msg)
-    from importlib import import_module
+    if public in __all__:
+        from importlib import import_module
 
-    value = getattr(import_module(module_name), public)
-    globals()[name] = value  # later reads skip __getattr__
-    return value
+        for module_name in _MODULES:
+            module = import_module(module_name)
+            if public in module.__all__:
+                value = getattr(module, public)
+                globals()[name] = value  # later reads skip __getattr__
+                return value
+    msg = f"module 'streamkit.testing' has no attribute {name!r}"
+    raise AttributeError(msg)
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_LAZY))
+    return sorted(set(globals()) | set(__all__))
 
 
 __all__ = [
