@@ -26,7 +26,8 @@ from hypothesis import strategies as st
 import streamkit
 from streamkit import Accumulator, Change, ServerSentEvent, SSEDecoder, to_dict
 from streamkit import models as m
-from tests import builders
+from streamkit import testing as builders
+from tests.strategies import final_messages, final_steps
 
 
 def feed_all(
@@ -66,8 +67,8 @@ def snapshot_state(acc: Accumulator) -> dict[str, Any]:
     }
 
 
-step_streams = st.tuples(builders.final_steps(), st.randoms(use_true_random=False))
-message_streams = st.tuples(builders.final_messages(), st.randoms(use_true_random=False))
+step_streams = st.tuples(final_steps(), st.randoms(use_true_random=False))
+message_streams = st.tuples(final_messages(), st.randoms(use_true_random=False))
 
 
 @settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow])
@@ -112,8 +113,8 @@ def test_terminal_objects_become_the_snapshots(
 
 @settings(max_examples=30, suppress_health_check=[HealthCheck.too_slow])
 @given(
-    steps=st.lists(builders.final_steps(), min_size=1, max_size=3, unique_by=lambda s: s.id),
-    messages=st.lists(builders.final_messages(), max_size=2, unique_by=lambda x: x.id),
+    steps=st.lists(final_steps(), min_size=1, max_size=3, unique_by=lambda s: s.id),
+    messages=st.lists(final_messages(), max_size=2, unique_by=lambda x: x.id),
     rng=st.randoms(use_true_random=False),
     reads=st.integers(1, 40),
 )

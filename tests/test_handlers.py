@@ -29,7 +29,8 @@ from hypothesis import strategies as st
 import streamkit
 from streamkit import ServerSentEvent, SSEDecoder, recordings, to_dict
 from streamkit import models as m
-from tests import builders
+from streamkit import testing as builders
+from tests.strategies import final_messages, final_steps
 
 Entry = tuple[Any, ...]
 Log = list[Entry]
@@ -1199,7 +1200,7 @@ def balanced(log: Log, final: m.RunStep | m.Message) -> None:
 
 @settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
-    final=st.one_of(builders.final_steps(), builders.final_messages()),
+    final=st.one_of(final_steps(), final_messages()),
     seed=st.integers(0, 2**32 - 1),
     cuts=st.integers(0, 40),
     out_of_order=st.booleans(),

@@ -86,7 +86,7 @@ def test_code_input_grows_as_it_streams() -> None:
     ]
     texts = [step.step_details.tool_calls[0].code_interpreter.input for step in inputs]  # type: ignore[union-attr]
     assert texts == sorted(texts, key=len)
-    assert all(testing._PLOT_INPUT.startswith(text) for text in texts)
+    assert all(testing.EXAMPLE_CODE_INPUT.startswith(text) for text in texts)
     whole = screen(fed(after(b'"logs"') - 1))
     assert 'fig.savefig("/mnt/data/sine.png")' in body(whole)
     assert "logs" not in whole
@@ -162,8 +162,8 @@ def test_plain_mode_prints_fragments_in_order_without_escapes() -> None:
     """Off a terminal: plain lines, no ANSI escapes, fragments in stream order."""
     out = plain_output(DEMO)
     assert ESC not in out
-    assert testing._PLOT_INPUT in out
-    assert testing._MESSAGE_TEXT in out
+    assert testing.EXAMPLE_CODE_INPUT in out
+    assert testing.EXAMPLE_MESSAGE_TEXT in out
     expected = [
         "run run_sk7Example000000000000 queued",
         "[code call_sk7CodePlot000000000]\nimport numpy as np",

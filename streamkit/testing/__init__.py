@@ -81,16 +81,9 @@ if _typing.TYPE_CHECKING:
 # wire pieces never load the models.
 _MODULES = ("streamkit.testing._wire", "streamkit.testing._builders", "streamkit.testing._examples")
 
-# Former private names that tests/test_view.py still reads as ``testing._X``; they go once it
-# reads the public ones.
-_RENAMED: dict[str, str] = {
-    "_PLOT_INPUT": "EXAMPLE_CODE_INPUT",
-    "_MESSAGE_TEXT": "EXAMPLE_MESSAGE_TEXT",
-}
-
 
 def __getattr__(name: str) -> _typing.Any:
-    public = _RENAMED.get(name, name)
+    public = name
     if public in __all__:
         from importlib import import_module
 
