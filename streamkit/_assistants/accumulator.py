@@ -184,15 +184,28 @@ def _entry_snapshot(state: ObjectState, index: int, kind: str) -> Any:
     node = slots.get(index) if slots is not None else None
     if node is None:
         return None
-    if kind.startswith("tool_call"):
-        return build(_TOOL_CALL_HOOK, node)
-    if kind.startswith("text"):
-        return build(_TEXT_HOOK, node.get("text") or Node())
-    if kind.startswith("image_file"):
-        return build(_IMAGE_FILE_HOOK, node.get("image_file") or Node())
-    if kind.startswith("image_url"):
-        return build(_IMAGE_URL_HOOK, node.get("image_url") or Node())
-    return build(_CONTENT_HOOK, node)
+    hook, key = _ENTRY_BUILDS[kind]
+    return build(hook, node if key is None else node.get(key) or Node())
+
+
+def _entry_builds() -> dict[str, tuple[Callable[[Any], Any], str | None]]:
+    """Change kind -> (the hook of its snapshot, the entry's key holding it, or None: the entry)."""
+    table: dict[str, tuple[Callable[[Any], Any], str | None]] = {}
+    for prefix, hook, key in (
+        ("tool_call", _TOOL_CALL_HOOK, None),
+        ("text", _TEXT_HOOK, "text"),
+        ("image_file", _IMAGE_FILE_HOOK, "image_file"),
+        ("image_url", _IMAGE_URL_HOOK, "image_url"),
+        ("refusal", _CONTENT_HOOK, None),
+        ("content", _CONTENT_HOOK, None),
+    ):
+        for suffix in ("created", "delta", "done"):
+            table[f"{prefix}.{suffix}"] = (hook, key)
+    return table
+
+
+# The hooks build from nodes and return what did not change from its cache.
+_ENTRY_BUILDS = _entry_builds()
 
 
 def _state(obj: Any, hook: Callable[[Any], Any], cls: type) -> ObjectState:
