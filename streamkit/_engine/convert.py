@@ -211,6 +211,9 @@ def json_type(value: object) -> str:
 # --- Free-form values ---------------------------------------------------------
 
 
+_JSON_ATOMS = frozenset({str, int, float, bool, type(None)})
+
+
 def freeze(value: Any) -> Any:
     """JSON made read-only all the way down: objects as mappingproxy, arrays as tuples.
 
@@ -222,10 +225,13 @@ def freeze(value: Any) -> Any:
     index order. Frozen values are returned as they are.
     """
     cls = value.__class__
+    # Leaves are tested inline: a call per scalar would cost more than the test.
     if cls is dict:
-        return MappingProxyType({k: freeze(v) for k, v in value.items()})
+        return MappingProxyType(
+            {k: v if v.__class__ in _JSON_ATOMS else freeze(v) for k, v in value.items()}
+        )
     if cls is list:
-        return tuple([freeze(v) for v in value])
+        return tuple([v if v.__class__ in _JSON_ATOMS else freeze(v) for v in value])
     if cls is Node:
         return MappingProxyType({k: freeze(v) for k, v in value.items()})
     if cls is Frags:
