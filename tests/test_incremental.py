@@ -12,6 +12,9 @@ from __future__ import annotations
 
 import itertools
 import random
+import subprocess
+import sys
+import textwrap
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -137,3 +140,42 @@ def test_a_typeless_first_entry_then_a_typed_one_merges() -> None:
     assert isinstance(block, m.TextContentBlock)
     assert block.text.value == "Filx"
     assert [a.file_citation.file_id for a in block.text.annotations] == ["f"]  # type: ignore[union-attr]
+
+
+def test_a_hook_registered_later_builds_whole_snapshots() -> None:
+    """A structure hook registered on streamkit.converter for Message builds the snapshots.
+
+    The snapshot read between deltas is built from the accumulator's nodes, by
+    the hook in force (registered after the accumulator module was loaded).
+    Run in a fresh interpreter: a registered hook stays for the process.
+    """
+    script = textwrap.dedent(
+        """
+        import attrs, streamkit
+        from streamkit import models, recordings
+
+        acc = streamkit.Accumulator()  # the accumulator module is loaded first
+        default = streamkit._engine.convert.structurer(models.Message)
+
+        from_nodes = []
+
+        @streamkit.converter.register_structure_hook
+        def message_hook(value, cls) -> models.Message:
+            from_nodes.append(type(value).__name__ == "Node")
+            return default(value)
+
+        decoder = streamkit.SSEDecoder(dispatch_at_close=True)
+        reads = 0
+        for sse in decoder.feed(recordings.read_bytes("text-run")) + decoder.close():
+            acc.feed(sse)
+            if sse.event == "thread.message.delta":
+                reads += len(list(acc.messages.values()))
+        assert reads > 0
+        assert sum(from_nodes) == reads, (from_nodes, reads)
+        print("ok")
+        """
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert "ok" == done.stdout.strip(), done.stderr[-2000:]

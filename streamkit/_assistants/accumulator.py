@@ -16,7 +16,14 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeAlias, Union
 
 from streamkit import models as m
 from streamkit._engine.changes import Change, Lazy, ObjectState, SnapshotView, build, make_change
-from streamkit._engine.convert import event_from_json, freeze, parse_event, structurer, to_dict
+from streamkit._engine.convert import (
+    LiveStructurer,
+    event_from_json,
+    freeze,
+    parse_event,
+    structurer,
+    to_dict,
+)
 from streamkit._engine.engine import ClassRoute, Engine, JsonRoute
 from streamkit._engine.merge import (
     MAX_INDEX_GAP,
@@ -159,9 +166,11 @@ _CONTENT_HOOK = structurer(m.MessageContent)
 _TEXT_HOOK = structurer(m.Text)
 _IMAGE_FILE_HOOK = structurer(m.ImageFile)
 _IMAGE_URL_HOOK = structurer(m.ImageURL)
-_RUN_HOOK = structurer(m.Run)
-_STEP_HOOK = structurer(m.RunStep)
-_MESSAGE_HOOK = structurer(m.Message)
+# Whole objects' hooks follow streamkit.converter: a hook registered there
+# later for Run, RunStep or Message builds their snapshots too.
+_RUN_HOOK = LiveStructurer(m.Run)
+_STEP_HOOK = LiveStructurer(m.RunStep)
+_MESSAGE_HOOK = LiveStructurer(m.Message)
 _TEXT_DELTA_HOOK = structurer(m.TextDelta)
 _RUN_STEP_DELTA_HOOK = structurer(m.RunStepDelta)
 _MESSAGE_DELTA_HOOK = structurer(m.MessageDelta)

@@ -99,6 +99,7 @@ except ImportError:  # pragma: no cover - depends on the environment
 
 __all__ = [
     "MODEL_CLASSES",
+    "LiveStructurer",
     "ShapeError",
     "converter",
     "copy_json",
@@ -663,6 +664,22 @@ def structurer(annotation: Any) -> Hook:
     return _STRUCTURE.get(_structure_key(kind_of(annotation)))
 
 
+class LiveStructurer:
+    """A model class's structure hook that follows :data:`converter`: a hook registered
+    there for the class later is the one it calls (:func:`structurer` returns the hook
+    of the moment). For the few places that keep a hook for long, like the
+    accumulator's snapshot builders."""
+
+    __slots__ = ("_slot",)
+
+    def __init__(self, annotation: Any) -> None:
+        self._slot: list[Any] = [None]
+        _STRUCTURE.bind(_structure_key(kind_of(annotation)), self._slot, 0)
+
+    def __call__(self, value: Any) -> Any:
+        return self._slot[0](value)
+
+
 def unstructurer(cls: type[Model]) -> Hook:
     """The unstructure hook of a model class (model -> wire JSON), generated now if need be."""
     if not is_model(cls):
@@ -917,13 +934,3 @@ def to_dict(obj: Model | UnknownObject | StreamEvent) -> Any:
         return {"event": obj.event, "data": to_dict(obj.data)}  # type: ignore[union-attr]
     msg = f"to_dict() takes a streamkit model or event, not {type(obj).__name__}"
     raise TypeError(msg)
-
-
-# TODO(plan): the old private names, until their importers use the public ones.
-_ShapeError = ShapeError
-_copy_json = copy_json
-_freeze = freeze
-_json_error_where = json_error_where
-_json_type = json_type
-_kind = kind_of
-_parse_error = parse_error
