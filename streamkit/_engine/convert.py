@@ -541,14 +541,16 @@ def _make_model_structure(cls: type[Model]) -> Hook:
     s = [
         "def structure(d):",
         "    if d.__class__ is not dict:",
-        # A node: its cached model if still valid, else built from its keys
-        # (a shallow copy, as a plain dict) and cached.
+        # A node: its cached model if still valid, else built from it (a
+        # Node is a dict: the same code reads it) and cached.
         "        if d.__class__ is _Node:",
         "            o = d.cache",
         "            if o.__class__ is not _cls:",
-        "                o = d.cache = structure(dict(d))",
+        "                o = d.cache = build(d)",
         "            return o",
         "        raise _Shape('an object', d)",
+        "    return build(d)",
+        "def build(d):",
         "    get = d.get",
         "    field = None",
         "    found = 0",
