@@ -77,7 +77,8 @@ def test_create_thread_and_run_streams_its_scene(serve: Serve) -> None:
     """POST /threads/runs streams too, and its thread becomes known."""
     data = recordings.read_bytes("create-thread-and-run-text")
     _, client = serve(Scene(data))
-    assert client.post("/threads/runs", json=STREAM).content == data
+    # The recording's last event lacks its closing blank line: the server adds it.
+    assert client.post("/threads/runs", json=STREAM).content == data + b"\n"
     run = streamkit.replay(data).final_run
     assert run is not None
     listed = client.get(f"/threads/{run.thread_id}/runs").json()
@@ -454,3 +455,43 @@ def test_public_names(capsys: pytest.CaptureFixture[str]) -> None:
         streamkit.cli.main(["serve-mock", "--help"])
     assert exit_info.value.code == 0
     assert capsys.readouterr().out.startswith("usage: python -m streamkit.mockserver")
+
+
+# --- Item: a recording's unterminated last event ------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["text-then-server-error", "create-thread-and-run-text"])
+def test_the_last_event_of_a_recording_is_terminated(serve: Serve, name: str) -> None:
+    """A recording whose last event lacks its blank line is served with it: nothing is lost."""
+    data = recordings.read_bytes(name)
+    assert not data.endswith(b"\n\n")  # the recording as bundled
+    _, client = serve(Scene(name))
+    body = client.post("/threads/t/runs", json=STREAM).content
+    assert body == data + b"\n"
+    decoder = streamkit.SSEDecoder()  # spec-compliant: a partial event at the end is dropped
+    events = decoder.feed(body)
+    assert not decoder.has_partial_event
+    assert [event.event for event in events] == [event.event for event in decode(data + b"\n\n")]
+    assert events[-1].event == ("error" if name == "text-then-server-error" else "done")
+
+
+def test_a_stream_ending_in_an_error_leaves_its_run_failed(serve: Serve) -> None:
+    """After an `error` event, retrieve and list show the run failed, its open parts closed."""
+    _, client = serve(Scene("text-then-server-error"))
+    body = client.post("/threads/t/runs", json=STREAM).content
+    accumulator = streamkit.replay(body, strict=False)
+    (run_id,) = accumulator.runs
+    assert accumulator.runs[run_id].status == "in_progress"  # as the stream left it
+    retrieved = client.get(f"/threads/t/runs/{run_id}").json()
+    assert retrieved["status"] == "failed"
+    assert retrieved["failed_at"] is not None
+    assert retrieved["expires_at"] is None
+    assert retrieved["last_error"]["code"] == "server_error"
+    assert client.get("/threads/t/runs").json()["data"][0]["status"] == "failed"
+    steps = client.get(f"/threads/t/runs/{run_id}/steps").json()["data"]
+    assert steps
+    assert {step["status"] for step in steps} <= {"completed", "failed"}
+    (message_id,) = accumulator.messages
+    message = client.get(f"/threads/t/messages/{message_id}").json()
+    assert message["status"] == "incomplete"
+    assert message["incomplete_details"] == {"reason": "run_failed"}

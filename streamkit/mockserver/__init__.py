@@ -28,7 +28,11 @@ How requests map to the script:
 * Ids are never rewritten: the run, steps and thread a client sees are those inside the scene's
   stream. The run is also reachable under the thread id of the request's URL.
 * The server knows the whole scene as soon as it starts sending it: retrieving or listing then
-  gives the state at the end of the scene, even if a fault cut the stream short.
+  gives the state at the end of the scene, even if a fault cut the stream short. After an
+  ``error`` event, the scene's open runs are ``failed`` (their open steps too, their
+  ``in_progress`` messages ``incomplete``).
+* A stream is sent byte for byte, except that a last event lacking its closing blank line (as in
+  some bundled recordings) gets one: a spec-compliant client would drop it.
 
 Paths are under ``/v1`` (``base_url`` ends with it). Requests must carry
 ``OpenAI-Beta: assistants=v2`` (as every official SDK sends) unless ``require_beta_header`` is

@@ -36,6 +36,7 @@ from streamkit.mockserver._state import (
     error_body,
     event_ends,
     first_run,
+    terminated,
 )
 
 __all__ = ["FILE_SEARCH_CONTENT", "MockApp"]
@@ -398,7 +399,7 @@ class MockApp:
     def load(self, scene: Scene, *, thread_id: str | None = None) -> None:
         """Know the state at the end of ``scene`` (see ``MockAssistantsServer.load``)."""
         with self._lock:
-            self._state.absorb(scene.stream, thread_id)
+            self._state.absorb(terminated(scene.stream), thread_id)
 
     @property
     def scenes_left(self) -> int:
@@ -508,14 +509,14 @@ class MockApp:
             self._head_failures = 0
             if self._repeat:
                 self._script.append(scene)
-            self._state.absorb(scene.stream, url_thread)
+            data = terminated(scene.stream)
+            self._state.absorb(data, url_thread)
         if not stream:
-            run = first_run(scene.stream)
+            run = first_run(data)
             if run is None:
                 msg = "MockAssistantsServer: the scene has no run event to answer with."
                 raise ApiError(500, msg, type_="server_error", code="mock_scene_without_run")
             return JSONResponse(run)
-        data = scene.stream
         if scene.drop_after_events is not None:
             ends = event_ends(data)
             count = scene.drop_after_events

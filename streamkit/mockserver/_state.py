@@ -35,6 +35,7 @@ __all__ = [
     "error_body",
     "event_ends",
     "first_run",
+    "terminated",
 ]
 
 #: The run statuses a run can still be cancelled in.
@@ -106,7 +107,8 @@ class Scene:
     Attributes:
         stream: the SSE bytes to send. Give a bundled recording's name (``"text-run"``), a path
             (``os.PathLike``), bytes, or events (e.g. from :func:`streamkit.testing.run_events`,
-            encoded with :func:`streamkit.testing.encode`).
+            encoded with :func:`streamkit.testing.encode`). Sent byte for byte, except that a
+            last event without its closing blank line gets one (a client would drop it).
         drop_after_events: cut the stream after this many events (``0``: right after the
             headers): the body ends there, without ``done``. The scene is consumed and the
             server's state is the state at the end of the whole scene.
@@ -236,6 +238,23 @@ def event_ends(data: bytes) -> list[int]:
     return ends
 
 
+def terminated(data: bytes) -> bytes:
+    """``data`` with its last event ended by a blank line, if it lacks one.
+
+    Some recordings end right after their last event's final line (as a log file may). A
+    spec-compliant client drops such an event -- on ``text-then-server-error``, the error
+    itself -- so the server always ends the stream with a blank line.
+    """
+    decoder = SSEDecoder(max_event_size=None)
+    decoder.feed(data)
+    if not decoder.has_partial_event:
+        return data
+    if data.endswith(b"\n"):  # also "\r\n": the line is ended, the blank line is missing
+        return data + b"\n"
+    # A trailing "\r" already ends the line; "\n" after it is part of the same line end.
+    return data + b"\n\n"
+
+
 def first_run(data: bytes) -> dict[str, Any] | None:
     """The data of the first run event (``thread.run.*``, not steps) of a stream."""
     decoder = SSEDecoder(max_event_size=None, dispatch_at_close=True)
@@ -290,6 +309,46 @@ class ServerState:
             self.order.setdefault(step_id, len(self.order))
         for message_id, message in accumulator.messages.items():
             self.messages[message_id] = to_dict(message)
+        if accumulator.errors:
+            last = accumulator.errors[-1]
+            self._fail(accumulator.runs, accumulator.messages, last.code, last.message)
+
+    def _fail(
+        self, run_ids: Iterable[str], message_ids: Iterable[str], code: str | None, message: str
+    ) -> None:
+        """After an ``error`` event the run is over: its open runs, steps, messages fail."""
+        now = int(time.time())
+        # A run's last_error knows only these codes; any other server error is server_error.
+        last_error = {
+            "code": code if code in ("rate_limit_exceeded", "invalid_prompt") else "server_error",
+            "message": message,
+        }
+        failed: set[str] = set()
+        for run_id in run_ids:
+            run = self.runs[run_id]
+            if run.get("status") not in RUN_OPEN | {"cancelling"}:
+                continue
+            failed.add(run_id)
+            run.update(
+                status="failed",
+                failed_at=now,
+                last_error=dict(last_error),
+                required_action=None,
+                expires_at=None,
+            )
+            for step in self.steps.get(run_id, {}).values():
+                if step.get("status") in _STEP_OPEN:
+                    step.update(
+                        status="failed", failed_at=now, last_error=dict(last_error), expires_at=None
+                    )
+        for message_id in message_ids:
+            entry = self.messages[message_id]
+            if entry.get("run_id") in failed and entry.get("status") == "in_progress":
+                entry.update(
+                    status="incomplete",
+                    incomplete_at=now,
+                    incomplete_details={"reason": "run_failed"},
+                )
 
     def settle(self, run_id: str) -> None:
         """Finish a pending cancel: ``cancelling`` becomes ``cancelled`` on the next read."""
