@@ -7,7 +7,9 @@ import pytest
 pytest.importorskip("starlette")
 pytest.importorskip("uvicorn")
 
+import asyncio
 import json
+import logging
 import random
 import subprocess
 import sys
@@ -495,3 +497,52 @@ def test_a_stream_ending_in_an_error_leaves_its_run_failed(serve: Serve) -> None
     message = client.get(f"/threads/t/messages/{message_id}").json()
     assert message["status"] == "incomplete"
     assert message["incomplete_details"] == {"reason": "run_failed"}
+
+
+# --- Item: a client that goes away early -----------------------------------------------------
+
+
+def test_a_client_gone_early_floods_no_log(serve: Serve, caplog: pytest.LogCaptureFixture) -> None:
+    """A client reading one chunk, then closing: the server logs no socket.send() flood."""
+    data = recordings.read_bytes("text-run") * 10  # long enough to be sending when it closes
+    server, client = serve(Scene(data))
+    with caplog.at_level(logging.WARNING):
+        with client.stream("POST", "/threads/t/runs", json=STREAM) as response:
+            next(response.iter_raw())
+        server.stop()  # joins the server's thread: everything it would log is logged
+    assert [r.getMessage() for r in caplog.records if "socket.send" in r.getMessage()] == []
+
+
+def test_the_app_stops_sending_when_the_client_disconnects() -> None:
+    """Driven as ASGI with a send that never blocks: after a disconnect, no more chunks go out."""
+    data = recordings.read_bytes("text-run")
+    server = MockAssistantsServer(script=[Scene(data)], chunk_size=64)
+    sent: list[dict[str, Any]] = []
+    request = json.dumps(STREAM).encode()
+    received = [{"type": "http.request", "body": request, "more_body": False}]
+
+    async def receive() -> dict[str, Any]:
+        return received.pop() if received else {"type": "http.disconnect"}
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)  # as uvicorn's send with room in the socket: no suspension
+
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": "/v1/threads/t/runs",
+        "raw_path": b"/v1/threads/t/runs",
+        "root_path": "",
+        "query_string": b"",
+        "headers": [(b"openai-beta", b"assistants=v2"), (b"content-type", b"application/json")],
+        "server": ("127.0.0.1", 80),
+        "client": ("127.0.0.1", 1234),
+    }
+    asyncio.run(server.app(scope, receive, send))
+    assert sent[0]["status"] == 200
+    chunks = [m for m in sent if m["type"] == "http.response.body" and m["body"]]
+    assert len(chunks) <= 2 < -(-len(data) // 64)
+    assert all(m.get("more_body") for m in sent[1:])  # cut off, never finished

@@ -219,7 +219,8 @@ def _paginate(items: Sequence[dict[str, Any]], query: Mapping[str, list[str]]) -
 class _SSEResponse(StreamingResponse):
     """Sends ``chunks`` with ``delay`` between them; with ``abrupt``, never finishes the body.
 
-    The stream also stops, unfinished, when the client disconnects or ``shutdown`` is set.
+    The stream also stops, unfinished, when the client disconnects or ``shutdown`` is set: it
+    yields to the event loop between chunks, also without a delay, to notice.
     """
 
     def __init__(
@@ -257,6 +258,11 @@ class _SSEResponse(StreamingResponse):
                     await asyncio.wait(
                         watchers, timeout=self._delay, return_when=asyncio.FIRST_COMPLETED
                     )
+                elif position:
+                    # A send with room in the socket never suspends: without this, the watchers
+                    # and the server's own connection_lost never run, and every write after a
+                    # disconnect logs "socket.send() raised exception".
+                    await asyncio.sleep(0)
                 if any(watcher.done() for watcher in watchers):
                     return
                 await send({"type": "http.response.body", "body": chunk, "more_body": True})
