@@ -15,8 +15,10 @@ numbers, so both travel to and from other processes or machines: a
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
+import zlib
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Executor
@@ -30,9 +32,70 @@ from streamkit import models as m
 from streamkit._assistants.accumulator import Accumulator
 from streamkit._engine.convert import to_dict
 from streamkit._replay import replay
-from streamkit.errors import StreamkitError
+from streamkit._sources import BinaryReadable, LocalSource, iter_local_bytes
+from streamkit.errors import DecodeError, StreamkitError
 
-__all__ = ["ReplayResult", "expand_paths", "replay_file", "replay_many"]
+__all__ = [
+    "NO_EVENTS",
+    "CompressedDataError",
+    "ReplayResult",
+    "expand_paths",
+    "read_local",
+    "replay_file",
+    "replay_many",
+    "stdin_bytes",
+]
+
+#: The error of a source that holds bytes but no event: a wrong file, an HTTP error body.
+NO_EVENTS = "no Server-Sent Events in it"
+
+
+class CompressedDataError(DecodeError):
+    """A gzip file that is cut off or damaged, after the events before the break were read.
+
+    Its message names how many events were read when the accumulator that read
+    them is attached (``error.accumulator``, as the stream loops do).
+
+    Attributes:
+        problem: ``"cut off"`` or ``"damaged"``.
+    """
+
+    def __init__(self, problem: str) -> None:
+        super().__init__(problem)
+        self.problem = problem
+
+    def __str__(self) -> str:
+        # Built when shown: the position is only known once the loop has attached the accumulator.
+        read = self.accumulator
+        where = f" after event {read.position}" if read is not None else ""
+        return f"the gzip data is {self.problem}{where}"
+
+
+def read_local(source: LocalSource) -> Iterator[bytes]:
+    """The bytes of a local source, as :func:`streamkit.replay` reads them, lazily.
+
+    A gzip file that ends early or is damaged raises :class:`CompressedDataError`
+    (a :class:`~streamkit.StreamkitError`) instead of the standard library's
+    ``EOFError`` or ``zlib.error``; missing or unreadable files raise ``OSError``.
+    """
+    try:
+        yield from iter_local_bytes(source)
+    except EOFError:
+        raise CompressedDataError("cut off") from None
+    except zlib.error:
+        raise CompressedDataError("damaged") from None
+
+
+def stdin_bytes() -> BinaryReadable:
+    """Standard input as bytes.
+
+    Raises:
+        OSError: standard input is closed (``sys.stdin`` is None when fd 0 was closed).
+    """
+    buffer: BinaryReadable | None = getattr(sys.stdin, "buffer", None)
+    if buffer is None:
+        raise OSError(errno.EBADF, "standard input is closed")
+    return buffer
 
 
 @attrs.frozen
@@ -98,14 +161,15 @@ def replay_file(path: str | os.PathLike[str], *, strict: bool = True) -> ReplayR
     name = os.fspath(path)
     try:
         # "-" is standard input (only where this runs: a pool's workers have none).
-        accumulator = replay(sys.stdin.buffer if name == "-" else path, strict=strict)
+        source = read_local(stdin_bytes() if name == "-" else path)
+        accumulator = replay(source, strict=strict)
     except StreamkitError as exc:
         return _result(name, exc.accumulator, str(exc))
     except OSError as exc:
         return _result(name, None, exc.strerror or str(exc))
     if accumulator.position == 0:
         # Bytes with no event in them: a wrong file, not an empty run.
-        return _result(name, accumulator, "no Server-Sent Events in it")
+        return _result(name, accumulator, NO_EVENTS)
     return _result(name, accumulator, None)
 
 
@@ -130,15 +194,19 @@ def replay_many(
         yield from executor.map(work, paths)
 
 
-def expand_paths(names: Iterable[str]) -> list[str]:
-    """Files as given, directories as the ``.sse`` / ``.sse.gz`` files below them, sorted."""
+def expand_paths(names: Iterable[str], *, recursive: bool = False) -> list[str]:
+    """Files as given, directories as their ``.sse`` / ``.sse.gz`` files, sorted.
+
+    A directory gives its own files; with ``recursive``, also those of its
+    subdirectories, at any depth.
+    """
     found: list[str] = []
     for name in names:
         path = Path(name)
         if name != "-" and path.is_dir():
             found += sorted(
                 str(p)
-                for p in path.rglob("*")
+                for p in (path.rglob("*") if recursive else path.iterdir())
                 if p.is_file() and p.name.endswith((".sse", ".sse.gz"))
             )
         else:

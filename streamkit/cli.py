@@ -11,26 +11,50 @@ import argparse
 import json
 import sys
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import nullcontext
+from pathlib import Path
 from types import ModuleType
+
+import attrs
 
 from streamkit import __version__, models, recordings
 from streamkit._assistants.accumulator import Accumulator
-from streamkit._bulk import ReplayResult, expand_paths, replay_many
+from streamkit._bulk import (
+    NO_EVENTS,
+    ReplayResult,
+    expand_paths,
+    read_local,
+    replay_many,
+    stdin_bytes,
+)
+from streamkit._sources import LocalSource
 from streamkit.errors import StreamkitError
 from streamkit.sse import SSEDecoder
 
 __all__ = ["main"]
 
 
-def _demo(args: argparse.Namespace) -> int:
-    """The demo run through the live view, then what each bundled recording holds and ends with.
+def _error(name: str, message: str) -> None:
+    """The one error line of a source: the name as given, then what is wrong (and where)."""
+    print(f"streamkit: error: {name}: {message}", file=sys.stderr)
 
-    With a RECORDING named, only that recording's summary.
+
+def _bundled(name: str) -> Path | None:
+    """The file of the bundled recording ``name``, unless a file or directory has that name."""
+    if name not in recordings.NAMES or Path(name).exists():
+        return None  # a real path wins over a bundled name
+    return Path(recordings.__file__).parent / f"{name}.sse"
+
+
+def _demo(args: argparse.Namespace) -> int:
+    """A run through the live view, then what each bundled recording holds and ends with.
+
+    Without a RECORDING, the demo run, then every recording's summary; with
+    one, that recording live, then its summary.
     """
-    if args.recording is None and not _live_demo(args.speed):
+    if not _live_demo(args.recording, args.speed):
         return 130  # Ctrl-C: what was received is printed
     names = [args.recording] if args.recording else list(recordings.NAMES)
     out = sys.stdout
@@ -60,8 +84,11 @@ def _demo(args: argparse.Namespace) -> int:
     return 0
 
 
-def _live_demo(speed: float) -> bool:
-    """Replay the demo recording through the live view at ``speed``; False if interrupted."""
+def _live_demo(name: str | None, speed: float) -> bool:
+    """Replay a recording through the live view at ``speed``; False if interrupted.
+
+    ``name`` is a bundled recording, or None for the demo run.
+    """
     try:
         from streamkit import _view as view
     except ImportError:
@@ -69,13 +96,14 @@ def _live_demo(speed: float) -> bool:
         return True
     from streamkit._demo_data import DEMO_NAME, read_demo
 
-    data = read_demo()
+    if name is None:
+        data = read_demo()
+        about = f"{DEMO_NAME}: a code-interpreter run built with streamkit.testing"
+    else:
+        data = recordings.read_bytes(name)
+        about = f"{name}: a recorded API stream"
     live = view.LiveView()
-    live.console.out(
-        f"{DEMO_NAME}: a code-interpreter run built with streamkit.testing,"
-        f" {len(data):,} bytes, replayed live",
-        highlight=False,
-    )
+    live.console.out(f"{about}, {len(data):,} bytes, replayed live", highlight=False)
     if view.watch(view.paced(data, speed), live) is None:
         return False
     live.console.out("\nfinal snapshots:", highlight=False)
@@ -92,41 +120,70 @@ def _speed(text: str) -> float:
     return value
 
 
+def _paced(chunks: Iterable[bytes], speed: float, view: ModuleType) -> Iterator[bytes]:
+    """``chunks`` read whole, then yielded at the demo's pace times ``speed``.
+
+    A cut-off gzip file is played up to the break, then its error raised, so
+    the error names the events read as without ``--speed``.
+    """
+    data = bytearray()
+    error: StreamkitError | None = None
+    try:
+        for chunk in chunks:
+            data += chunk
+    except StreamkitError as exc:
+        error = exc
+    yield from view.paced(bytes(data), speed)
+    if error is not None:
+        raise error
+
+
 def _watch(args: argparse.Namespace) -> int:
-    """Show a recorded or piped stream in the live view (plain lines when not a terminal)."""
+    """Show a recorded or piped stream in the live view (plain lines when not a terminal).
+
+    Bad input is reported as ``replay`` reports it: one line naming the source
+    and the event, exit 1 (after a summary of what was received before it).
+    """
     try:
         from streamkit import _view as view
     except ImportError:
         print("streamkit: error: watch needs rich: pip install 'streamkit[cli]'", file=sys.stderr)
         return 1
-    from streamkit._sources import LocalSource, iter_local_bytes
 
     if args.thread is not None:
         return _watch_run(args, view)
-    if args.source is None:
+    name = args.source
+    if name is None:
         print(
             "streamkit: error: watch takes a SOURCE, or --thread and --assistant", file=sys.stderr
         )
         return 2
-    source: LocalSource = sys.stdin.buffer if args.source == "-" else args.source
+    try:
+        source: LocalSource = stdin_bytes() if name == "-" else (_bundled(name) or name)
+    except OSError as exc:
+        _error(name, exc.strerror or str(exc))
+        return 1
+    chunks = read_local(source)
     if args.speed > 0:
-        try:
-            data = b"".join(iter_local_bytes(source))
-        except OSError as exc:
-            print(f"streamkit: error: {args.source}: {exc.strerror or exc}", file=sys.stderr)
-            return 1
-        source = view.paced(data, args.speed)
+        chunks = _paced(chunks, args.speed, view)
     live = view.LiveView()
     try:
-        accumulator = view.watch(source, live)
+        accumulator = view.watch(chunks, live, strict=not args.lenient)
     except OSError as exc:
-        print(f"streamkit: error: {args.source}: {exc.strerror or exc}", file=sys.stderr)
+        _error(name, exc.strerror or str(exc))
         return 1
-    except StreamkitError:
+    except StreamkitError as exc:
         live.console.out("received before the error:", highlight=False)
         live.console.out(live.summary(), end="", highlight=False)
-        raise
-    return 130 if accumulator is None else 0
+        _error(name, str(exc))
+        return 1
+    if accumulator is None:
+        return 130
+    if accumulator.position == 0:
+        # Bytes without an event (an HTTP error body, a wrong file): replay's error.
+        _error(name, NO_EVENTS)
+        return 1
+    return 0
 
 
 def _watch_run(args: argparse.Namespace, view: ModuleType) -> int:
@@ -269,22 +326,52 @@ def _progress(total: int) -> Callable[..., None]:
     return advance
 
 
+def _expand(names: Sequence[str], *, recursive: bool) -> tuple[list[str], dict[str, str], bool]:
+    """The files to replay, the names given for bundled recordings' files, and whether any failed.
+
+    A directory with no stream file in it is an error (its line is printed here).
+    """
+    paths: list[str] = []
+    given: dict[str, str] = {}
+    failed = False
+    for name in names:
+        bundled = None if name == "-" else _bundled(name)
+        if bundled is not None:
+            paths.append(str(bundled))
+            given[str(bundled)] = name
+            continue
+        found = expand_paths([name], recursive=recursive)
+        if not found:
+            where = "below it" if recursive else "in it"
+            _error(name, f"no .sse or .sse.gz files {where}")
+            failed = True
+        paths += found
+    return paths, given, failed
+
+
 def _replay(args: argparse.Namespace) -> int:
     """Accumulate each file (in parallel with --jobs) and print its final snapshots."""
-    paths = expand_paths(args.files)
+    paths, given, failed = _expand(args.files, recursive=args.recursive)
     strict = not args.lenient
     parallel = args.jobs > 1 and len(paths) > 1 and "-" not in paths
     advance = _progress(len(paths)) if sys.stderr.isatty() and len(paths) > 1 else None
     results: list[ReplayResult] = []
     with ProcessPoolExecutor(max_workers=args.jobs) if parallel else nullcontext() as pool:
-        for result in replay_many(paths, pool, strict=strict):
+        for replayed in replay_many(paths, pool, strict=strict):
+            # A bundled recording is shown by the name given, not its file's path.
+            result = attrs.evolve(replayed, path=given.get(replayed.path, replayed.path))
             if advance is not None:
                 advance()
             results.append(result)
-            if (result.error and strict) or result.snapshots is None:
-                # One line naming the file; the message names the event position.
-                print(f"streamkit: error: {result.path}: {result.error}", file=sys.stderr)
-                continue
+            if result.error is not None:
+                # One line naming the file; the message names the event position. An error
+                # even --lenient could not go past (an unreadable or cut-off file) fails too.
+                _error(result.path, result.error)
+                failed = True
+                if strict or result.events == 0:
+                    continue
+            if result.snapshots is None:
+                continue  # unreadable: reported above (only then are there no snapshots)
             if args.json:
                 line = dict(result.snapshots)
                 if args.lenient:
@@ -296,7 +383,20 @@ def _replay(args: argparse.Namespace) -> int:
         advance(finish=True)
     if not args.json and len(paths) > 1:
         print(_table(results))
-    return 1 if any(r.error and (strict or r.snapshots is None) for r in results) else 0
+    return 1 if failed else 0
+
+
+def _jobs(text: str) -> int:
+    """An argparse type: how many processes, 1 or more."""
+    try:
+        value = int(text)
+    except ValueError:
+        msg = f"not a whole number: {text!r}"
+        raise argparse.ArgumentTypeError(msg) from None
+    if value < 1:
+        msg = f"must be 1 or more, not {text}"
+        raise argparse.ArgumentTypeError(msg)
+    return value
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -309,15 +409,16 @@ def _parser() -> argparse.ArgumentParser:
 
     demo = commands.add_parser(
         "demo",
-        help="play a code-interpreter run through the live view, then decode the bundled"
-        " recorded streams (offline, no API key)",
+        help="play a code-interpreter run (or RECORDING) through the live view, then decode"
+        " the bundled recorded streams (offline, no API key)",
     )
     demo.add_argument(
         "recording",
         nargs="?",
         choices=recordings.NAMES,
         metavar="RECORDING",
-        help=f"one bundled recording (default: all): {', '.join(recordings.NAMES)}",
+        help="play this bundled recording live and summarise it alone:"
+        f" {', '.join(recordings.NAMES)}",
     )
     demo.add_argument(
         "--speed",
@@ -332,7 +433,10 @@ def _parser() -> argparse.ArgumentParser:
         "watch", help="show a run stream live (a file, .gz, - for stdin); needs the 'cli' extra"
     )
     watch.add_argument(
-        "source", nargs="?", metavar="SOURCE", help="a recorded stream, or - for stdin"
+        "source",
+        nargs="?",
+        metavar="SOURCE",
+        help="a recorded stream (a file, .gz, or a bundled recording's name), or - for stdin",
     )
     watch.add_argument(
         "--thread", help="start a run on this thread and watch it (with --assistant)"
@@ -347,13 +451,22 @@ def _parser() -> argparse.ArgumentParser:
         metavar="X",
         help="replay at the demo's pace times X (default: 0, as fast as it reads)",
     )
+    watch.add_argument(
+        "--lenient",
+        action="store_true",
+        help="record bad events as anomalies and go on, instead of stopping at the first",
+    )
     watch.set_defaults(run=_watch)
 
     replay_command = commands.add_parser(
         "replay", help="accumulate recorded streams (files, .gz, - for stdin) into final snapshots"
     )
     replay_command.add_argument(
-        "files", nargs="+", metavar="FILE", help="a recorded stream, or a directory of them"
+        "files",
+        nargs="+",
+        metavar="FILE",
+        help="a recorded stream (a file, .gz, - for stdin, or a bundled recording's name),"
+        " or a directory: its .sse and .sse.gz files",
     )
     replay_command.add_argument(
         "--json",
@@ -361,7 +474,13 @@ def _parser() -> argparse.ArgumentParser:
         help='print {"runs": [...], "run_steps": [...], "messages": [...]} per file',
     )
     replay_command.add_argument(
-        "--jobs", type=int, default=1, metavar="N", help="replay N files at a time (processes)"
+        "--recursive",
+        "-r",
+        action="store_true",
+        help="in a directory, also read the files of its subdirectories",
+    )
+    replay_command.add_argument(
+        "--jobs", type=_jobs, default=1, metavar="N", help="replay N files at a time (processes)"
     )
     replay_command.add_argument(
         "--lenient",

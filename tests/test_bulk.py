@@ -63,13 +63,32 @@ def test_lenient_mode_records_anomalies(files: list[str]) -> None:
 
 
 def test_expand_paths(tmp_path: Path) -> None:
-    """Directories become their .sse and .sse.gz files, sorted; other names stay as given."""
+    """Directories become their own .sse and .sse.gz files, sorted; other names stay as given."""
     (tmp_path / "b.sse").write_bytes(b"")
     (tmp_path / "a.sse.gz").write_bytes(gzip.compress(b""))
     (tmp_path / "c.txt").write_bytes(b"")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "d.sse").write_bytes(b"")
     assert [str(tmp_path / "a.sse.gz"), str(tmp_path / "b.sse"), "-", "x.sse"] == expand_paths(
         [str(tmp_path), "-", "x.sse"]
     )
+    assert [
+        str(tmp_path / "a.sse.gz"),
+        str(tmp_path / "b.sse"),
+        str(tmp_path / "sub" / "d.sse"),
+    ] == expand_paths([str(tmp_path)], recursive=True)
+
+
+def test_cut_off_gzip_is_a_result_with_the_events_before(tmp_path: Path) -> None:
+    """A truncated .gz gives a one-line error naming how many events were read, not EOFError."""
+    whole = gzip.compress(recordings.read_bytes("text-run"))
+    path = tmp_path / "cut.sse.gz"
+    path.write_bytes(whole[: len(whole) // 2])
+    result = replay_file(path)
+    assert f"the gzip data is cut off after event {result.events}" == result.error
+    assert 0 < result.events < 44
+    assert result.snapshots is not None
+    assert 1 == len(result.snapshots["runs"])
 
 
 def test_dask_cluster(files: list[str]) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import re
 import subprocess
 import sys
@@ -15,9 +16,16 @@ import streamkit
 from streamkit import recordings, to_dict
 
 
-def run(*args: str) -> subprocess.CompletedProcess[str]:
+def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    # The package on the path also from another working directory.
+    env = {**os.environ, "PYTHONPATH": str(Path(streamkit.__file__).parent.parent)}
     return subprocess.run(
-        [sys.executable, "-m", "streamkit", *args], capture_output=True, text=True, check=False
+        [sys.executable, "-m", "streamkit", *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=cwd,
+        env=env,
     )
 
 
@@ -172,8 +180,9 @@ class TestReplay:
 
 
 class TestBulkReplay:
-    def test_directory_jobs_and_table(self, tmp_path: Path) -> None:
-        """A directory expands to its .sse/.sse.gz files; --jobs 2 gives the same table."""
+    @pytest.fixture
+    def tree(self, tmp_path: Path) -> Path:
+        """Two recordings, a third one in a subdirectory, and a file that is not a stream."""
         for name in ("text-run", "parallel-function-calls"):
             (tmp_path / f"{name}.sse").write_bytes(recordings.read_bytes(name))
         (tmp_path / "sub").mkdir()
@@ -181,15 +190,43 @@ class TestBulkReplay:
             gzip.compress(recordings.read_bytes("file-search-with-citation"))
         )
         (tmp_path / "notes.txt").write_text("not a stream")
-        serial = run("replay", str(tmp_path))
-        parallel = run("replay", "--jobs", "2", str(tmp_path))
+        return tmp_path
+
+    def test_directory_jobs_and_table(self, tree: Path) -> None:
+        """A directory expands to its own .sse/.sse.gz files; --jobs 2 gives the same table."""
+        serial = run("replay", str(tree))
+        parallel = run("replay", "--jobs", "2", str(tree))
         assert 0 == serial.returncode == parallel.returncode
         assert serial.stdout == parallel.stdout
-        assert "3 file(s), 83 events, 0 failed" in serial.stdout
+        assert "2 file(s), 59 events, 0 failed" in serial.stdout
         assert re.search(
             r"parallel-function-calls\.sse\s+15\s+requires_action\s+1\s+function 2", serial.stdout
         )
         assert "notes.txt" not in serial.stdout
+        assert "fs.sse.gz" not in serial.stdout
+
+    def test_recursive(self, tree: Path) -> None:
+        """--recursive also reads the subdirectories' files."""
+        result = run("replay", "--recursive", "--jobs", "2", str(tree))
+        assert 0 == result.returncode, result.stderr
+        assert "3 file(s), 83 events, 0 failed" in result.stdout
+        assert re.search(r"sub/fs\.sse\.gz\s+24\s+completed", result.stdout)
+
+    def test_empty_directory_is_an_error(self, tmp_path: Path) -> None:
+        """A directory without .sse/.sse.gz files is one error line and exit 1."""
+        (tmp_path / "notes.txt").write_text("not a stream")
+        result = run("replay", str(tmp_path))
+        assert 1 == result.returncode
+        assert [f"streamkit: error: {tmp_path}: no .sse or .sse.gz files in it"] == (
+            result.stderr.splitlines()
+        )
+
+    @pytest.mark.parametrize("jobs", ["0", "-2"])
+    def test_jobs_below_one_is_a_usage_error(self, jobs: str) -> None:
+        """--jobs must be 1 or more: exit 2 with argparse's usage line."""
+        result = run("replay", "--jobs", jobs, str(RECORDINGS_DIR / "text-run.sse"))
+        assert 2 == result.returncode
+        assert f"--jobs: must be 1 or more, not {jobs}" in result.stderr
 
     def test_json_lines_in_parallel(self, tmp_path: Path) -> None:
         """--json --jobs gives one JSON object per file, in the order given."""
@@ -200,3 +237,100 @@ class TestBulkReplay:
         assert [[to_dict(r) for r in acc.runs.values()] for acc in expected] == [
             line["runs"] for line in lines
         ]
+
+
+class TestSources:
+    """What watch and replay accept: bundled names, stdin, and bad input reported alike."""
+
+    def test_bundled_names(self) -> None:
+        """A bundled recording's name works in watch and replay, as in demo."""
+        replayed = run("replay", "text-run")
+        assert 0 == replayed.returncode, replayed.stderr
+        assert replayed.stdout.startswith("text-run: 44 events; final run: run_")
+        watched = run("watch", "text-run")
+        assert 0 == watched.returncode, watched.stderr
+        assert "How can I assist you today?" in watched.stdout
+
+    def test_a_real_file_wins_over_a_bundled_name(self, tmp_path: Path) -> None:
+        """A file named like a bundled recording is read, not the recording."""
+        (tmp_path / "text-run").write_bytes(recordings.read_bytes("parallel-function-calls"))
+        replayed = run("replay", "text-run", cwd=tmp_path)
+        assert replayed.stdout.startswith("text-run: 15 events"), replayed.stderr
+        watched = run("watch", "text-run", cwd=tmp_path)
+        assert "How can I assist" not in watched.stdout
+        assert "requires_action" in watched.stdout
+
+    @pytest.mark.parametrize("command", ["watch", "replay"])
+    def test_closed_stdin(self, command: str) -> None:
+        """`-` with standard input closed is one error line and exit 1, not a traceback."""
+        result = subprocess.run(
+            ["sh", "-c", f'exec "$0" -m streamkit {command} - <&-', sys.executable],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert 1 == result.returncode
+        assert ["streamkit: error: -: standard input is closed"] == result.stderr.splitlines()
+
+
+def _truncated_gzip() -> bytes:
+    whole = gzip.compress(recordings.read_bytes("text-run"))
+    return whole[: len(whole) // 2]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("not-sse.sse", b'{"not": "an event stream"}\n', "no Server-Sent Events in it"),
+        (
+            "typed.sse",
+            b'event: thread.run.created\ndata: {"id": 7}\n\n',
+            "event 1 (thread.run.created): data.id: expected a string",
+        ),
+        (
+            "http-error.sse",
+            # What `curl` saves when the API answers 401 instead of streaming.
+            b'{\n  "error": {\n    "message": "Incorrect API key provided.",\n'
+            b'    "type": "invalid_request_error",\n    "code": "invalid_api_key"\n  }\n}\n',
+            "no Server-Sent Events in it",
+        ),
+        (
+            "bad-json.sse",
+            b'event: thread.run.created\ndata: {"id": "run_1", "status": \n\n',
+            "event 1 (thread.run.created): data: not valid JSON",
+        ),
+        ("cut.sse.gz", _truncated_gzip(), "the gzip data is cut off after event "),
+        (
+            "server-error.sse",
+            recordings.read_bytes("text-then-server-error"),
+            "event 63 (error): the server reported server_error",
+        ),
+    ],
+)
+def test_watch_reports_bad_input_as_replay_does(
+    tmp_path: Path, name: str, content: bytes, message: str
+) -> None:
+    """watch and replay give the same one error line (file and event position) and exit 1."""
+    path = tmp_path / name
+    path.write_bytes(content)
+    replayed = run("replay", str(path))
+    watched = run("watch", str(path))
+    assert 1 == replayed.returncode == watched.returncode
+    (line,) = replayed.stderr.splitlines()
+    assert line.startswith(f"streamkit: error: {path}: ")
+    assert message in line
+    assert [line] == watched.stderr.splitlines()
+    assert "Traceback" not in watched.stdout
+
+
+def test_truncated_gzip_keeps_what_came_before(tmp_path: Path) -> None:
+    """A cut-off .gz is an error also with --lenient, which still prints what was read."""
+    path = tmp_path / "cut.sse.gz"
+    path.write_bytes(_truncated_gzip())
+    result = run("replay", "--json", "--lenient", str(path))
+    assert 1 == result.returncode
+    (line,) = result.stderr.splitlines()
+    events = int(line.rsplit(" ", 1)[1])
+    assert 0 < events < 44
+    (printed,) = result.stdout.splitlines()
+    assert ["run_Uy45lNz2P7BpJcqWzQkXl1Bu"] == [run["id"] for run in json.loads(printed)["runs"]]

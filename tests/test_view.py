@@ -264,6 +264,19 @@ def test_demo_command() -> None:
     assert out.index("final snapshots:") < out.index("text-run: 12,304 bytes, 44 events")
 
 
+def test_demo_plays_a_named_recording_live() -> None:
+    """`streamkit demo NAME` plays that bundled recording through the view, then its summary."""
+    result = run("demo", "--speed", "0", "text-run")
+    assert 0 == result.returncode, result.stderr
+    out = result.stdout
+    assert out.startswith("text-run: a recorded API stream, 12,304 bytes, replayed live\n")
+    assert "[message msg_Tn5DNmiQEPZ80biW5AukKrvH]\nHello! I'm just a program" in out
+    final = out.split("\nfinal snapshots:\n")[1]
+    assert final.startswith("run run_Uy45lNz2P7BpJcqWzQkXl1Bu completed")
+    assert out.index("final snapshots:") < out.index("text-run: 12,304 bytes, 44 events")
+    assert DEMO_NAME not in out
+
+
 def test_demo_without_rich_falls_back() -> None:
     """Without rich, `streamkit demo` says so in one line and prints the recordings."""
     code = (
