@@ -4,10 +4,14 @@
 ``127.0.0.1``. It streams scripted run streams (the bundled recordings of
 :mod:`streamkit.recordings`, or streams built with :mod:`streamkit.testing`), remembers the runs
 and run steps those streams produced, and answers the JSON endpoints (retrieve, list with cursor
-pagination, modify, cancel, run steps with ``include[]``) from that state. Faults -- a stream cut
-after N events, a 500 or a 429 with ``Retry-After`` before the stream, failing JSON requests --
-let a client's retry and recovery code be tested against real sockets. It needs the ``mock``
-extra (``pip install "streamkit[mock]"``); ``import streamkit`` never imports it.
+pagination, modify, cancel, run steps with ``include[]``) from that state. Threads and messages
+work as the official SDKs use them: ``POST /threads`` (with ``messages``), ``GET
+/threads/{thread_id}``, ``POST``/``GET /threads/{thread_id}/messages`` (``run_id`` filter, the
+same pagination) and ``GET .../messages/{message_id}``; the messages a run's stream creates join
+the thread the run was started on. Faults -- a stream cut after N events, a 500 or a 429 with
+``Retry-After`` before the stream, failing JSON requests -- let a client's retry and recovery
+code be tested against real sockets. It needs the ``mock`` extra (``pip install
+"streamkit[mock]"``); ``import streamkit`` never imports it.
 
 A test uses it like this::
 
@@ -26,7 +30,11 @@ How requests map to the script:
   takes the next :class:`Scene`, with ``stream: true`` as SSE, without it as JSON (the run as the
   scene's first run event has it, e.g. ``queued``, as the real API answers).
 * Ids are never rewritten: the run, steps and thread a client sees are those inside the scene's
-  stream. The run is also reachable under the thread id of the request's URL.
+  stream. The run and its messages are also reachable under the thread id of the request's URL
+  (e.g. a thread made with ``POST /threads``), and a run's ``additional_messages`` (or
+  ``thread.messages`` of ``POST /threads/runs``) join that thread before them.
+* A thread's messages are listed in the order the server learned them, not by ``created_at``:
+  a recording's timestamps are those of the day it was recorded.
 * The server knows the whole scene as soon as it starts sending it: retrieving or listing then
   gives the state at the end of the scene, even if a fault cut the stream short. After an
   ``error`` event, the scene's open runs are ``failed`` (their open steps too, their

@@ -14,6 +14,7 @@ import copy
 import json
 import re
 import threading
+import time
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from typing import Any
@@ -38,6 +39,7 @@ from streamkit.mockserver._state import (
     first_run,
     terminated,
 )
+from streamkit.testing import message_object
 
 __all__ = ["FILE_SEARCH_CONTENT", "MockApp"]
 
@@ -89,6 +91,8 @@ _CREATE_THREAD_AND_RUN_KEYS = frozenset(
         "response_format",
     ]
 )
+_CREATE_THREAD_KEYS = frozenset({"messages", "tool_resources", "metadata"})
+_CREATE_MESSAGE_KEYS = frozenset({"role", "content", "attachments", "metadata"})
 _SUBMIT_KEYS = frozenset({"tool_outputs", "stream"})
 _MODIFY_KEYS = frozenset({"metadata"})
 _LIST_QUERY = frozenset({"limit", "order", "after", "before"})
@@ -161,6 +165,94 @@ def _object_body(request_json: Any, raw: bytes) -> dict[str, Any]:
         )
         raise ApiError(400, msg)
     return request_json
+
+
+def _metadata(body: Mapping[str, Any]) -> dict[str, str] | None:
+    """The ``metadata`` of a request body, checked as the API checks it (``None`` if absent)."""
+    metadata = body.get("metadata")
+    if metadata is None:
+        return None
+    if not isinstance(metadata, dict) or not all(
+        isinstance(key, str) and isinstance(value, str) for key, value in metadata.items()
+    ):
+        msg = "Invalid type for 'metadata': expected an object of string values."
+        raise ApiError(400, msg, param="metadata", code="invalid_type")
+    too_long = any(
+        len(key) > _METADATA_MAX_KEY or len(value) > _METADATA_MAX_VALUE
+        for key, value in metadata.items()
+    )
+    if len(metadata) > _METADATA_MAX_PAIRS or too_long:
+        msg = "Invalid 'metadata': at most 16 pairs, keys up to 64 and values up to 512 characters."
+        raise ApiError(400, msg, param="metadata", code="invalid_value")
+    return dict(metadata)
+
+
+def _content_block(part: Any) -> dict[str, Any]:
+    """A message content block from one part of a request's ``content`` array."""
+    kind = part.get("type") if isinstance(part, dict) else None
+    if kind == "text" and isinstance(part.get("text"), str):
+        return {"type": "text", "text": {"value": part["text"], "annotations": []}}
+    if kind == "image_file" and isinstance(part.get("image_file"), dict):
+        return {"type": "image_file", "image_file": dict(part["image_file"])}
+    if kind == "image_url" and isinstance(part.get("image_url"), dict):
+        return {"type": "image_url", "image_url": dict(part["image_url"])}
+    msg = (
+        "Invalid 'content': each part must be {'type': 'text', 'text': ...}, "
+        "{'type': 'image_file', ...} or {'type': 'image_url', ...}."
+    )
+    raise ApiError(400, msg, param="content", code="invalid_value")
+
+
+def _new_message(state: ServerState, thread_id: str, request: Any) -> dict[str, Any]:
+    """The message a ``CreateMessageRequest`` makes in ``thread_id`` (checked, not yet kept)."""
+    if not isinstance(request, dict):
+        msg = "Invalid type for 'messages': expected an array of message objects."
+        raise ApiError(400, msg, param="messages", code="invalid_type")
+    _check_body(request, _CREATE_MESSAGE_KEYS)
+    for name in ("role", "content"):
+        if name not in request:
+            msg = f"Missing required parameter: '{name}'."
+            raise ApiError(400, msg, param=name, code="missing_required_parameter")
+    role = request["role"]
+    if role not in ("user", "assistant"):
+        msg = f"Invalid value: '{role}'. Supported values are: 'user' and 'assistant'."
+        raise ApiError(400, msg, param="role", code="invalid_value")
+    content = request["content"]
+    if isinstance(content, str):
+        blocks = [_content_block({"type": "text", "text": content})]
+    elif isinstance(content, list) and content:
+        blocks = [_content_block(part) for part in content]
+    else:
+        msg = "Invalid 'content': expected a string or a non-empty array of content parts."
+        raise ApiError(400, msg, param="content", code="invalid_value")
+    attachments = request.get("attachments")
+    if attachments is not None and not isinstance(attachments, list):
+        msg = "Invalid type for 'attachments': expected an array."
+        raise ApiError(400, msg, param="attachments", code="invalid_type")
+    now = int(time.time())
+    return message_object(
+        state.new_id("msg_"),
+        status="completed",
+        content=blocks,
+        thread_id=thread_id,
+        assistant_id=None,
+        run_id=None,
+        created_at=now,
+        completed_at=now,
+        role=role,
+        attachments=list(attachments or ()),
+        metadata=_metadata(request) or {},
+    )
+
+
+def _new_messages(state: ServerState, thread_id: str, requests: Any, name: str) -> list[Any]:
+    """The messages of a request's ``messages`` (or ``additional_messages``) array."""
+    if requests is None:
+        return []
+    if not isinstance(requests, list):
+        msg = f"Invalid type for '{name}': expected an array of message objects."
+        raise ApiError(400, msg, param=name, code="invalid_type")
+    return [_new_message(state, thread_id, request) for request in requests]
 
 
 def _stream_flag(body: Mapping[str, Any]) -> bool:
@@ -329,7 +421,11 @@ class MockApp:
         self._shutdown = asyncio.Event()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._routes: list[tuple[str, re.Pattern[str], _Handler]] = [
+            ("POST", re.compile(r"/threads"), self._create_thread),
             ("POST", re.compile(r"/threads/runs"), self._create_thread_and_run),
+            ("GET", re.compile(r"/threads/(?P<thread_id>[^/]+)"), self._retrieve_thread),
+            ("POST", re.compile(r"/threads/(?P<thread_id>[^/]+)/messages"), self._create_message),
+            ("GET", re.compile(r"/threads/(?P<thread_id>[^/]+)/messages"), self._list_messages),
             ("POST", re.compile(r"/threads/(?P<thread_id>[^/]+)/runs"), self._create_run),
             ("GET", re.compile(r"/threads/(?P<thread_id>[^/]+)/runs"), self._list_runs),
             (
@@ -498,8 +594,18 @@ class MockApp:
 
     # --- scenes ------------------------------------------------------------------------------
 
-    def _play(self, request: Request, url_thread: str | None, stream: bool) -> Response:
-        """Consume the next scene: its stream, its first run as JSON, or its error."""
+    def _play(
+        self,
+        request: Request,
+        url_thread: str | None,
+        stream: bool,
+        messages: Sequence[dict[str, Any]] = (),
+    ) -> Response:
+        """Consume the next scene: its stream, its first run as JSON, or its error.
+
+        ``messages`` (checked, not yet kept) join the run's thread first, once the scene is
+        consumed: a request answered with an error adds nothing.
+        """
         with self._lock:
             if not self._script:
                 msg = (
@@ -516,6 +622,13 @@ class MockApp:
             if self._repeat:
                 self._script.append(scene)
             data = terminated(scene.stream)
+            if messages:
+                thread_id = url_thread or (first_run(data) or {}).get("thread_id")
+                if isinstance(thread_id, str):
+                    self._state.know_thread(thread_id)
+                    for message in messages:
+                        message["thread_id"] = thread_id
+                        self._state.add_message(message, thread_id)
             self._state.absorb(data, url_thread)
         if not stream:
             run = first_run(data)
@@ -553,7 +666,13 @@ class MockApp:
                 param="assistant_id",
                 code="missing_required_parameter",
             )
-        return self._play(request, call.params["thread_id"], _stream_flag(body))
+        thread_id = call.params["thread_id"]
+        stream = _stream_flag(body)
+        with self._lock:
+            extra = _new_messages(
+                self._state, thread_id, body.get("additional_messages"), "additional_messages"
+            )
+        return self._play(request, thread_id, stream, extra)
 
     async def _create_thread_and_run(self, request: Request, call: _Call) -> Response:
         _check_query(call.query, frozenset())
@@ -566,7 +685,15 @@ class MockApp:
                 param="assistant_id",
                 code="missing_required_parameter",
             )
-        return self._play(request, None, _stream_flag(body))
+        thread = body.get("thread")
+        if thread is not None and not isinstance(thread, dict):
+            msg = "Invalid type for 'thread': expected an object."
+            raise ApiError(400, msg, param="thread", code="invalid_type")
+        stream = _stream_flag(body)
+        with self._lock:
+            # The thread id is the scene's: _play sets it on these messages.
+            extra = _new_messages(self._state, "", (thread or {}).get("messages"), "messages")
+        return self._play(request, None, stream, extra)
 
     async def _submit_tool_outputs(self, request: Request, call: _Call) -> Response:
         _check_query(call.query, frozenset())
@@ -618,28 +745,12 @@ class MockApp:
         _check_query(call.query, frozenset())
         body = _object_body(call.json, call.raw)
         _check_body(body, _MODIFY_KEYS)
-        metadata = body.get("metadata")
-        if metadata is not None:
-            if not isinstance(metadata, dict) or not all(
-                isinstance(key, str) and isinstance(value, str) for key, value in metadata.items()
-            ):
-                msg = "Invalid type for 'metadata': expected an object of string values."
-                raise ApiError(400, msg, param="metadata", code="invalid_type")
-            too_long = any(
-                len(key) > _METADATA_MAX_KEY or len(value) > _METADATA_MAX_VALUE
-                for key, value in metadata.items()
-            )
-            if len(metadata) > _METADATA_MAX_PAIRS or too_long:
-                msg = (
-                    "Invalid 'metadata': at most 16 pairs, keys up to 64 and values up to "
-                    "512 characters."
-                )
-                raise ApiError(400, msg, param="metadata", code="invalid_value")
+        metadata = _metadata(body)
         with self._lock:
             self._state.settle(call.params["run_id"])
             run = self._state.run(call.params["thread_id"], call.params["run_id"])
             if metadata is not None:
-                run["metadata"] = dict(metadata)
+                run["metadata"] = metadata
             return JSONResponse(copy.deepcopy(run))
 
     async def _cancel_run(self, _request: Request, call: _Call) -> Response:
@@ -682,12 +793,59 @@ class MockApp:
             shown = copy.deepcopy(step) if include else _strip_file_search_content(step)
         return JSONResponse(shown)
 
+    async def _create_thread(self, _request: Request, call: _Call) -> Response:
+        """``POST /threads``: an empty thread, or one holding the request's ``messages``."""
+        _check_query(call.query, frozenset())
+        body = _object_body(call.json, call.raw)
+        _check_body(body, _CREATE_THREAD_KEYS)
+        metadata = _metadata(body)
+        tool_resources = body.get("tool_resources")
+        if tool_resources is not None and not isinstance(tool_resources, dict):
+            msg = "Invalid type for 'tool_resources': expected an object."
+            raise ApiError(400, msg, param="tool_resources", code="invalid_type")
+        with self._lock:
+            thread_id = self._state.new_id("thread_")
+            messages = _new_messages(self._state, thread_id, body.get("messages"), "messages")
+            thread = self._state.know_thread(thread_id)
+            thread.update(metadata=metadata or {}, tool_resources=dict(tool_resources or {}))
+            for message in messages:
+                self._state.add_message(message, thread_id)
+            return JSONResponse(copy.deepcopy(thread))
+
+    async def _retrieve_thread(self, _request: Request, call: _Call) -> Response:
+        _check_query(call.query, frozenset())
+        with self._lock:
+            return JSONResponse(copy.deepcopy(self._state.thread(call.params["thread_id"])))
+
+    async def _create_message(self, _request: Request, call: _Call) -> Response:
+        _check_query(call.query, frozenset())
+        body = _object_body(call.json, call.raw)
+        thread_id = call.params["thread_id"]
+        with self._lock:
+            self._state.thread(thread_id)
+            message = _new_message(self._state, thread_id, body)
+            self._state.add_message(message, thread_id)
+            return JSONResponse(copy.deepcopy(message))
+
+    async def _list_messages(self, _request: Request, call: _Call) -> Response:
+        """``GET /threads/{thread_id}/messages``: paginated as runs are, ``run_id`` filters."""
+        _check_query(call.query, _LIST_QUERY | {"run_id"})
+        run_id = _single(call.query, "run_id")
+        with self._lock:
+            messages = [
+                copy.deepcopy(message)
+                for message in self._state.thread_messages(call.params["thread_id"])
+                if run_id is None or message.get("run_id") == run_id
+            ]
+        return JSONResponse(_paginate(messages, call.query))
+
     async def _retrieve_message(self, _request: Request, call: _Call) -> Response:
         """``GET /threads/{thread_id}/messages/{message_id}``: what a recovering client reads."""
         _check_query(call.query, frozenset())
+        thread_id, message_id = call.params["thread_id"], call.params["message_id"]
         with self._lock:
-            self._state.thread(call.params["thread_id"])
-            message = self._state.messages.get(call.params["message_id"])
-            if message is None:
-                raise ApiError(404, f"No message found with id '{call.params['message_id']}'.")
+            self._state.thread(thread_id)
+            message = self._state.messages.get(message_id)
+            if message is None or thread_id not in self._state.message_threads[message_id]:
+                raise ApiError(404, f"No message found with id '{message_id}'.")
             return JSONResponse(copy.deepcopy(message))

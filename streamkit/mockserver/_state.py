@@ -10,6 +10,7 @@ from __future__ import annotations
 import fnmatch
 import json
 import os
+import random
 import re
 import time
 from collections.abc import Iterable, Mapping
@@ -22,7 +23,7 @@ from streamkit._engine.convert import to_dict
 from streamkit._replay import replay
 from streamkit.errors import StreamkitError
 from streamkit.sse import ServerSentEvent, SSEDecoder
-from streamkit.testing import encode
+from streamkit.testing import encode, random_id
 
 __all__ = [
     "DEFAULT_ERRORS",
@@ -275,15 +276,47 @@ def first_run(data: bytes) -> dict[str, Any] | None:
 
 @attrs.define
 class ServerState:
-    """What the server knows: runs and steps as wire dicts, and which threads hold which runs."""
+    """What the server knows: threads, runs, steps and messages as wire dicts, and where they are.
+
+    A run or message is listed under the thread named inside it and under the thread of the URL
+    that created it (ids inside streams are never rewritten).
+    """
 
     runs: dict[str, dict[str, Any]] = attrs.Factory(dict)
     run_threads: dict[str, set[str]] = attrs.Factory(dict)
     steps: dict[str, dict[str, dict[str, Any]]] = attrs.Factory(dict)
     messages: dict[str, dict[str, Any]] = attrs.Factory(dict)
-    threads: set[str] = attrs.Factory(set)
+    message_threads: dict[str, set[str]] = attrs.Factory(dict)
+    threads: dict[str, dict[str, Any]] = attrs.Factory(dict)
     cancelling: set[str] = attrs.Factory(set)
     order: dict[str, int] = attrs.Factory(dict)
+    rng: random.Random = attrs.Factory(random.Random)
+
+    def new_id(self, prefix: str) -> str:
+        """A fresh API-style id (``thread_`` and 24 letters and digits), unused so far."""
+        while True:
+            new = random_id(self.rng, prefix)
+            if new not in self.threads and new not in self.messages:
+                return new
+
+    def know_thread(self, thread_id: str, created_at: int | None = None) -> dict[str, Any]:
+        """The thread ``thread_id``, made (empty, no metadata) if it is new."""
+        thread = self.threads.get(thread_id)
+        if thread is None:
+            thread = self.threads[thread_id] = {
+                "id": thread_id,
+                "object": "thread",
+                "created_at": int(time.time()) if created_at is None else created_at,
+                "metadata": {},
+                "tool_resources": {},
+            }
+        return thread
+
+    def add_message(self, message: dict[str, Any], thread_id: str) -> None:
+        """Keep ``message`` (a wire dict) as the newest of ``thread_id``."""
+        self.messages[message["id"]] = message
+        self.order.setdefault(message["id"], len(self.order))
+        self.message_threads.setdefault(message["id"], set()).add(thread_id)
 
     def absorb(self, data: bytes, url_thread: str | None) -> None:
         """Take in the final snapshots of a whole stream."""
@@ -293,22 +326,26 @@ class ServerState:
             if error.accumulator is None:
                 return
             accumulator = error.accumulator
-        self.threads.update(accumulator.threads)
+        for thread_id, thread in accumulator.threads.items():
+            self.threads.setdefault(thread_id, to_dict(thread))
+        if url_thread is not None:
+            self.know_thread(url_thread)
         for run_id, run in accumulator.runs.items():
             self.runs[run_id] = to_dict(run)
             self.order.setdefault(run_id, len(self.order))
             threads = self.run_threads.setdefault(run_id, set())
             threads.add(run.thread_id)
-            self.threads.add(run.thread_id)
+            self.know_thread(run.thread_id, run.created_at)
             if url_thread is not None:
                 threads.add(url_thread)
-                self.threads.add(url_thread)
             self.cancelling.discard(run_id)
         for step_id, step in accumulator.run_steps.items():
             self.steps.setdefault(step.run_id, {})[step_id] = to_dict(step)
             self.order.setdefault(step_id, len(self.order))
         for message_id, message in accumulator.messages.items():
-            self.messages[message_id] = to_dict(message)
+            self.add_message(to_dict(message), message.thread_id)
+            if url_thread is not None:
+                self.message_threads[message_id].add(url_thread)
         if accumulator.errors:
             last = accumulator.errors[-1]
             self._fail(accumulator.runs, accumulator.messages, last.code, last.message)
@@ -362,9 +399,22 @@ class ServerState:
             if step.get("status") in _STEP_OPEN:
                 step.update(status="cancelled", cancelled_at=now, expires_at=None)
 
-    def thread(self, thread_id: str) -> None:
-        if thread_id not in self.threads:
+    def thread(self, thread_id: str) -> dict[str, Any]:
+        """The thread ``thread_id`` (404 if unknown)."""
+        thread = self.threads.get(thread_id)
+        if thread is None:
             raise ApiError(404, f"No thread found with id '{thread_id}'.")
+        return thread
+
+    def thread_messages(self, thread_id: str) -> list[dict[str, Any]]:
+        """The messages of ``thread_id``, oldest first.
+
+        In the order the server learned them, not by ``created_at``: a recording's timestamps
+        are those of the day it was recorded, older than any message a client adds now.
+        """
+        self.thread(thread_id)
+        ids = [m for m, threads in self.message_threads.items() if thread_id in threads]
+        return [self.messages[m] for m in sorted(ids, key=self.order.__getitem__)]
 
     def run(self, thread_id: str, run_id: str) -> dict[str, Any]:
         self.thread(thread_id)
