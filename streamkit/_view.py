@@ -10,9 +10,13 @@
   ``message_creation`` step that wrote it;
 * a footer with the run's status and token usage (``run.usage``) once known.
 
-On a terminal it updates in place (:class:`rich.live.Live`, about ten times a second); when the
-console is not a terminal it prints plain lines instead -- text, code and log fragments as they
-arrive, and a line for each step, message and run that ends -- without ANSI escapes.
+On a terminal it updates in place (:class:`rich.live.Live`, about ten times a second) and keeps
+what is live in sight on any screen size: a finished panel shrinks to one line once a newer one
+opens, the newest panel gets the room, and what does not fit scrolls away at the top (a panel
+taller than the screen shows its title and its newest lines). When the display stops, the last
+screen is left whole, not cut to the screen's height. When the console is not a terminal it prints
+plain lines instead -- text, code and log fragments as they arrive, and a line for each step,
+message and run that ends -- without ANSI escapes.
 
 The view keeps only the latest snapshot of each run, step and message (what the callbacks hand
 it) and, in plain mode, how much of each streamed text it has printed. ``import streamkit`` does
@@ -28,9 +32,10 @@ import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from rich.console import Console, Group, RenderableType
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.live import Live
 from rich.panel import Panel
+from rich.segment import Segment
 from rich.syntax import Syntax
 from rich.table import Table
 from rich.text import Text
@@ -90,6 +95,55 @@ def _call_id(call: m.ToolCall) -> str:
     return call.raw.get("id", "?") if isinstance(call, m.UnknownObject) else call.id
 
 
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
+def _brief(call: m.ToolCall) -> str:
+    """A tool call in a few words, for the one line of a finished step."""
+    if isinstance(call, m.CodeInterpreterToolCall):
+        interpreter = call.code_interpreter
+        images = sum(isinstance(o, m.CodeInterpreterOutputImage) for o in interpreter.outputs)
+        return (
+            f"code_interpreter: {_count(len(interpreter.input.splitlines()), 'line')},"
+            f" {_count(len(interpreter.outputs) - images, 'log')},"
+            f" {_count(images, 'image')}"
+        )
+    if isinstance(call, m.FunctionToolCall):
+        output = call.function.output
+        return f"{call.function.name}()" + ("" if output is None else f" -> {_clip(output, 40)}")
+    if isinstance(call, m.FileSearchToolCall):
+        return f"file_search: {_count(len(call.file_search.results or ()), 'result')}"
+    return str(call.type)
+
+
+Item = m.RunStep | m.Message
+
+
+class _Lines:
+    """Lines rendered beforehand, as a renderable (to put a cut body in its panel)."""
+
+    def __init__(self, lines: list[list[Segment]]) -> None:
+        self.lines = lines
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        for line in self.lines:
+            yield from line
+            yield Segment.line()
+
+
+class _Screen:
+    """A view's screen for rich: fitted to the height available, or whole."""
+
+    def __init__(self, view: LiveView, *, fit: bool) -> None:
+        self.view = view
+        self.fit = fit
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        height = (options.height or options.size.height) if self.fit else None
+        yield _Lines(self.view.screen_lines(console, options, height))
+
+
 class LiveView(EventHandler):
     """An :class:`~streamkit.EventHandler` that shows a run stream in the terminal with rich.
 
@@ -119,8 +173,12 @@ class LiveView(EventHandler):
         self.messages: dict[str, m.Message] = {}
         self.errors: list[m.ErrorObject] = []
         self._done_calls: set[str] = set()
+        # Steps and messages in the order they first came: the last one is the newest panel.
+        self._arrival: dict[tuple[str, str], None] = {}
         self._lock = threading.RLock()
         self._display: Live | None = None
+        # Set when the display stops: its last screen is drawn whole, not fitted to the height.
+        self._final = False
         # Plain mode: what has been printed of each streamed text, and where the cursor is.
         self._printed: dict[tuple[str, ...], int] = {}
         self._stream: tuple[str, ...] | None = None
@@ -130,48 +188,143 @@ class LiveView(EventHandler):
     # -- the screen --
 
     def render(self) -> RenderableType:
-        """The current screen: a panel per step, messages no step shows, then the footer."""
-        with self._lock:
-            shown: set[str] = set()
-            parts: list[RenderableType] = [
-                self._step_panel(step, shown) for step in self.steps.values()
-            ]
-            parts += [
-                self._message_panel(message)
-                for message in self.messages.values()
-                if message.id not in shown
-            ]
-            parts.append(self._footer())
-            return Group(*parts)
+        """The whole current screen, whatever its height.
+
+        A panel per step and per message no step shows, in the order they came,
+        finished ones but the newest as one line each; then the footer. The live
+        display draws the view itself, which fits this to the terminal's height.
+        """
+        return _Screen(self, fit=False)
 
     def __rich__(self) -> RenderableType:
-        return self.render()
+        # Fitted to the terminal while live; the last screen, left in place, is whole.
+        return _Screen(self, fit=not self._final)
 
-    def _step_panel(self, step: m.RunStep, shown: set[str]) -> Panel:
+    def screen_lines(
+        self, console: Console, options: ConsoleOptions, height: int | None
+    ) -> list[list[Segment]]:
+        """The screen's lines at ``options``' width, at most ``height`` of them (None: all).
+
+        The newest panel is placed first, so it gets the room: when it is taller
+        than what is left, its body keeps its newest lines under a note of how
+        many scrolled away. Older items take what remains, newest first; those
+        that do not fit scroll away at the top.
+        """
+        with self._lock:
+            options = options.reset_height()
+            footer = console.render_lines(self._footer(), options, pad=False)
+            room = None if height is None else max(height - len(footer), 0)
+            items = self._items()
+            blocks: list[list[list[Segment]]] = []
+            for index in range(len(items) - 1, -1, -1):
+                item = items[index]
+                if index < len(items) - 1 and item.status != "in_progress":
+                    block = console.render_lines(self._collapsed(item), options, pad=False)
+                else:
+                    block = self._panel_lines(console, options, item, room)
+                if room is not None:
+                    if not block or len(block) > room:
+                        break  # this one and all older ones scrolled away
+                    room -= len(block)
+                blocks.append(block)
+            lines = [line for block in reversed(blocks) for line in block] + footer
+            # A screen too low even for the footer keeps the footer's end.
+            return lines if height is None else lines[-height:] if height > 0 else []
+
+    def _items(self) -> list[Item]:
+        """The steps, and the messages no step shows, in the order they came."""
+        shown = {
+            step.step_details.message_creation.message_id
+            for step in self.steps.values()
+            if isinstance(step.step_details, m.MessageCreationStepDetails)
+        }
+        items: list[Item] = []
+        for kind, object_id in self._arrival:
+            if kind == "step":
+                items.append(self.steps[object_id])
+            elif object_id not in shown:
+                items.append(self.messages[object_id])
+        return items
+
+    def _collapsed(self, item: Item) -> Text:
+        """A finished step or message on one line: status, id and what it did."""
+        style = _STATUS_STYLE.get(item.status, "")
+        mark = "\N{CHECK MARK}" if item.status == "completed" else "\N{BALLOT X}"
+        if isinstance(item, m.RunStep):
+            details = item.step_details
+            if isinstance(details, m.ToolCallsStepDetails):
+                what = "; ".join(_brief(call) for call in details.tool_calls)
+            elif isinstance(details, m.MessageCreationStepDetails):
+                what = self._brief_message(details.message_creation.message_id)
+            else:
+                what = str(details.type)
+        else:
+            what = self._brief_message(item.id)
+        # No "step tool_calls": the id and what it did say it, and 80 columns are few.
+        head = Text(f"{item.id} ", style="bold")
+        line = Text.assemble((f"{mark} ", style), head, (item.status, style))
+        if what:
+            line.append(f" \N{MIDDLE DOT} {what}", "dim")
+        line.no_wrap = True
+        line.overflow = "ellipsis"
+        return line
+
+    def _brief_message(self, message_id: str) -> str:
+        message = self.messages.get(message_id)
+        texts = [
+            block.text.value
+            for block in (message.content if message is not None else ())
+            if isinstance(block, m.TextContentBlock)
+        ]
+        text = f" {_clip(' '.join(texts), 50)!r}" if texts else ""
+        return f"message {message_id}{text}"
+
+    def _panel_lines(
+        self, console: Console, options: ConsoleOptions, item: Item, limit: int | None
+    ) -> list[list[Segment]]:
+        """An item's panel as lines, at most ``limit`` of them (its body's end); [] if none fit."""
+        if isinstance(item, m.RunStep):
+            body, title = (
+                self._step_body(item),
+                Text.assemble(("step ", "bold"), (item.type, "bold"), f" {item.id}"),
+            )
+        else:
+            body, title = (
+                self._message_body(item),
+                Text.assemble(("message", "bold"), f" {item.id}"),
+            )
+        # The panel's borders and padding take 4 columns; its borders take 2 lines.
+        inner = options.update_width(max(options.max_width - 4, 1))
+        lines = console.render_lines(body, inner, pad=False)
+        if limit is not None and len(lines) + 2 > limit:
+            keep = limit - 3  # the borders and the note
+            if keep < 1:
+                return []
+            hidden = len(lines) - keep
+            note = Text(f"({hidden} earlier lines)", style="dim", no_wrap=True, overflow="crop")
+            lines = console.render_lines(note, inner, pad=False)[:1] + lines[-keep:]
+        panel = Panel(
+            _Lines(lines),
+            title=title,
+            title_align="left",
+            subtitle=Text(item.status, style=_STATUS_STYLE.get(item.status, "")),
+            subtitle_align="right",
+            border_style=_STATUS_STYLE.get(item.status, "white"),
+        )
+        return console.render_lines(panel, options, pad=False)
+
+    def _step_body(self, step: m.RunStep) -> RenderableType:
         details = step.step_details
-        body: RenderableType
         if isinstance(details, m.ToolCallsStepDetails):
             calls = [self._tool_call(call, step) for call in details.tool_calls]
-            body = Group(*calls) if calls else Text("(no tool calls yet)", style="dim")
-        elif isinstance(details, m.MessageCreationStepDetails):
+            return Group(*calls) if calls else Text("(no tool calls yet)", style="dim")
+        if isinstance(details, m.MessageCreationStepDetails):
             message_id = details.message_creation.message_id
             message = self.messages.get(message_id)
             if message is None:
-                body = Text(f"message {message_id}", style="dim")
-            else:
-                shown.add(message_id)
-                body = self._message_body(message)
-        else:
-            body = Text(f"{details.type} (a step type this version does not know)")
-        title = Text.assemble(("step ", "bold"), (step.type, "bold"), f" {step.id}")
-        return Panel(
-            body,
-            title=title,
-            title_align="left",
-            subtitle=Text(step.status, style=_STATUS_STYLE.get(step.status, "")),
-            subtitle_align="right",
-            border_style=_STATUS_STYLE.get(step.status, "white"),
-        )
+                return Text(f"message {message_id}", style="dim")
+            return self._message_body(message)
+        return Text(f"{details.type} (a step type this version does not know)")
 
     def _call_done(self, call: m.ToolCall, step: m.RunStep) -> bool:
         return step.status != "in_progress" or _call_id(call) in self._done_calls
@@ -189,7 +342,7 @@ class LiveView(EventHandler):
                     word_wrap=True,
                 )
                 if interpreter.input
-                else Text("\N{HORIZONTAL ELLIPSIS}", style="dim")
+                else Text("(no code yet)", style="dim")
             )
             outputs = Table.grid(padding=(0, 1))
             outputs.add_column(style="bold yellow", no_wrap=True, min_width=5)
@@ -209,7 +362,9 @@ class LiveView(EventHandler):
             arguments: RenderableType = (
                 Syntax(pretty, "json", theme="monokai", background_color="default")
                 if pretty is not None
-                else Text(function.arguments or "\N{HORIZONTAL ELLIPSIS}")
+                else Text(
+                    function.arguments or "(no arguments yet)", "" if function.arguments else "dim"
+                )
             )
             parts: list[RenderableType] = [head, arguments]
             if function.output is not None:
@@ -219,9 +374,7 @@ class LiveView(EventHandler):
             results = call.file_search.results
             head = Text.assemble(("file_search", "bold magenta"), f" {call.id}")
             if results is None:
-                state = (
-                    "done" if self._call_done(call, step) else "searching\N{HORIZONTAL ELLIPSIS}"
-                )
+                state = "done" if self._call_done(call, step) else "searching"
                 return Group(head, Text(state, style="dim"))
             lines = [Text(f"{len(results)} result(s)")]
             lines += [
@@ -230,16 +383,6 @@ class LiveView(EventHandler):
             ]
             return Group(head, *lines)
         return Text(f"{call.type} (a tool call type this version does not know)")
-
-    def _message_panel(self, message: m.Message) -> Panel:
-        return Panel(
-            self._message_body(message),
-            title=Text.assemble(("message", "bold"), f" {message.id}"),
-            title_align="left",
-            subtitle=Text(message.status, style=_STATUS_STYLE.get(message.status, "")),
-            subtitle_align="right",
-            border_style=_STATUS_STYLE.get(message.status, "white"),
-        )
 
     def _message_body(self, message: m.Message) -> RenderableType:
         parts: list[RenderableType] = []
@@ -257,7 +400,7 @@ class LiveView(EventHandler):
                 parts.append(Text(f"refusal: {block.refusal}", "red"))
             else:
                 parts.append(Text(f"{block.type} (a content type this version does not know)"))
-        return Group(*parts) if parts else Text("\N{HORIZONTAL ELLIPSIS}", style="dim")
+        return Group(*parts) if parts else Text("(no text yet)", style="dim")
 
     def _footer(self) -> Text:
         run = self.run
@@ -345,6 +488,7 @@ class LiveView(EventHandler):
     def _stop(self) -> None:
         display, self._display = self._display, None
         if display is not None:
+            self._final = True  # the last screen stays in the scrollback: draw it whole
             display.stop()
 
     # -- plain output --
@@ -470,6 +614,7 @@ class LiveView(EventHandler):
     def _on_step(self, step: m.RunStep) -> None:
         def apply() -> None:
             self.steps[step.id] = step
+            self._arrival.setdefault(("step", step.id))
 
         self._update(apply)
 
@@ -497,6 +642,7 @@ class LiveView(EventHandler):
     def _on_message(self, message: m.Message) -> None:
         def apply() -> None:
             self.messages[message.id] = message
+            self._arrival.setdefault(("message", message.id))
 
         self._update(apply)
 

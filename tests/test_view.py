@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import json
 import random
 import subprocess
 import sys
@@ -15,6 +16,7 @@ import pytest
 pytest.importorskip("rich")
 
 from rich.console import Console
+from rich.live_render import LiveRender
 
 import streamkit
 from streamkit import recordings, testing
@@ -199,6 +201,113 @@ def test_live_mode_on_a_terminal() -> None:
     assert ESC in out
     assert "file-sk7SinePlot0000000" in out
     assert "completed" in out
+
+
+def terminal_screen(view: LiveView, width: int = 80, height: int = 25) -> list[str]:
+    """One frame of the view as rich.live.Live draws it on a width x height terminal."""
+    console = Console(
+        width=width, height=height, record=True, force_terminal=True, file=io.StringIO()
+    )
+    console.print(LiveRender(view, vertical_overflow="ellipsis"))
+    return console.export_text().splitlines()
+
+
+def streamed_so_far(view: LiveView, chunk: bytes) -> str | None:
+    """The whole text (code, logs, arguments, message) that the delta event `chunk` added to."""
+    name, data = (line.split(b": ", 1)[1] for line in chunk.splitlines()[:2])
+    event = json.loads(data)
+    if name == b"thread.message.delta":
+        (block,) = event["delta"]["content"]
+        return view.messages[event["id"]].content[block["index"]].text.value  # type: ignore[union-attr]
+    if name != b"thread.run.step.delta":
+        return None
+    delta = event["delta"]["step_details"]["tool_calls"][-1]  # some carry several fragments
+    call = view.steps[event["id"]].step_details.tool_calls[delta["index"]]  # type: ignore[union-attr]
+    if "function" in delta:
+        return call.function.arguments if "arguments" in delta["function"] else None  # type: ignore[union-attr]
+    interpreter = delta["code_interpreter"]
+    if "input" in interpreter:
+        return call.code_interpreter.input  # type: ignore[union-attr,no-any-return]
+    (output,) = interpreter["outputs"]
+    if "logs" not in output:
+        return None
+    return call.code_interpreter.outputs[output["index"]].logs  # type: ignore[union-attr,no-any-return]
+
+
+def live_panel(lines: list[str]) -> list[str]:
+    """The lines of the last panel still in progress (top border to bottom border)."""
+    bottom = max(
+        i for i, line in enumerate(lines) if line.startswith("╰") and "in_progress" in line
+    )
+    top = max(i for i in range(bottom) if lines[i].startswith("╭"))
+    return lines[top : bottom + 1]
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+@pytest.mark.parametrize("count", range(20, len(CHUNKS) - 3, 6))
+def test_live_view_fits_an_80_by_25_terminal(count: int) -> None:
+    """On 80x25 the newest streamed text is on screen and no live panel line is cut off.
+
+    Finished panels are one line each; older content scrolls away from the top.
+    """
+    view = fed(count)
+    lines = terminal_screen(view)
+    assert len(lines) <= 25
+    assert "..." not in [line.strip() for line in lines]  # Live's "taller than the screen"
+    panel = live_panel(lines)
+    assert not any(line.rstrip("│ ").endswith(("…", "...")) for line in panel)
+    so_far = streamed_so_far(view, CHUNKS[count - 1])
+    if so_far is not None and so_far.strip():
+        shown = flat(" ".join(line.strip("│╭╮╰╯─ ") for line in panel))
+        assert flat(so_far)[-30:] in shown
+    for step in view.steps.values():
+        if step.status != "in_progress" and step is not list(view.steps.values())[-1]:
+            (line,) = [line for line in lines if step.id in line]
+            assert not line.startswith(("╭", "│"))
+            assert "completed" in line
+
+
+LONG_INPUT = b"".join(
+    [
+        *CHUNKS[: after(b'"input":""')],  # the demo up to its code call, before any input
+        *(
+            b'event: thread.run.step.delta\ndata: {"id":"step_sk7CodeInterpreter000",'
+            b'"object":"thread.run.step.delta","delta":{"step_details":{"type":"tool_calls",'
+            b'"tool_calls":[{"index":0,"code_interpreter":{"input":"value_%d = %d * %d\\n"}}]}}}'
+            b"\n\n" % (i, i, i)
+            for i in range(60)
+        ),
+    ]
+)
+
+
+def test_a_long_input_follows_its_end() -> None:
+    """A code input taller than the screen shows its newest lines under the panel's title."""
+    view = LiveView(plain_console())
+    streamkit.consume(LONG_INPUT, view)
+    lines = terminal_screen(view)
+    assert 25 >= len(lines)
+    panel = live_panel(lines)
+    assert panel[0].startswith("╭─ step tool_calls step_sk7CodeInterpreter000 ")
+    assert "(40 earlier lines)" == panel[1].strip("│ ")
+    assert "value_59 = 59 * 59" in panel[-2]
+    assert "value_0 = 0 * 0" not in "\n".join(lines)
+    assert "run run_sk7Example000000000000 in_progress" == lines[-1]
+
+
+def test_the_last_screen_is_left_whole() -> None:
+    """When the live display stops, its last screen is drawn whole, not fitted to the height."""
+    console = Console(width=80, height=25, force_terminal=True, file=io.StringIO())
+    view = LiveView(console)
+    assert watch(LONG_INPUT, view) is not None
+    last = Console(width=80, height=25, record=True, file=io.StringIO())
+    last.print(view)
+    text = last.export_text()
+    assert "value_0 = 0 * 0" in text
+    assert "value_59 = 59 * 59" in text
 
 
 def test_ctrl_c_prints_what_was_received() -> None:
