@@ -491,7 +491,8 @@ def _parser() -> argparse.ArgumentParser:
 
     serve = commands.add_parser(
         "serve-mock",
-        help="serve the Runs endpoints on loopback from recordings (needs the 'mock' extra)",
+        help="serve the Runs, Threads and Messages endpoints on loopback (port 8765) from"
+        " recordings or --function (needs the 'mock' extra)",
         add_help=False,
     )
     serve.set_defaults(run=None)
@@ -508,7 +509,7 @@ def _serve_mock(argv: Sequence[str]) -> int:
             file=sys.stderr,
         )
         return 1
-    return serve(argv)
+    return serve(argv, prog="streamkit serve-mock")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

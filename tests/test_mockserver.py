@@ -11,6 +11,7 @@ import asyncio
 import json
 import logging
 import random
+import socket
 import subprocess
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -456,7 +457,7 @@ def test_public_names(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exit_info:
         streamkit.cli.main(["serve-mock", "--help"])
     assert exit_info.value.code == 0
-    assert capsys.readouterr().out.startswith("usage: python -m streamkit.mockserver")
+    assert capsys.readouterr().out.startswith("usage: streamkit serve-mock")
 
 
 # --- Item: a recording's unterminated last event ------------------------------------------------
@@ -546,3 +547,52 @@ def test_the_app_stops_sending_when_the_client_disconnects() -> None:
     chunks = [m for m in sent if m["type"] == "http.response.body" and m["body"]]
     assert len(chunks) <= 2 < -(-len(data) // 64)
     assert all(m.get("more_body") for m in sent[1:])  # cut off, never finished
+
+
+# --- Item: request bodies and recorded credentials ----------------------------------------------
+
+
+def test_a_body_over_the_cap_is_a_413(serve: Serve) -> None:
+    """A body over max_body_size is not buffered: 413 in the API's error shape."""
+    server, client = serve(Scene("text-run"), max_body_size=1000)
+    small = client.post("/threads/t/runs", content=b" " * 1000, headers={"X-N": "1"})
+    assert small.status_code == 400  # read whole: not JSON, so the API's 400
+    big = client.post("/threads/t/runs", content=b" " * 1001)
+    assert big.status_code == 413
+    assert set(big.json()["error"]) == {"message", "type", "param", "code"}
+    assert "1000 bytes" in big.json()["error"]["message"]
+
+    def chunked() -> Iterator[bytes]:
+        yield b" " * 600
+        yield b" " * 600
+
+    assert client.post("/threads/t/runs", content=chunked()).status_code == 413
+    assert [len(r.body) for r in server.requests] == [1000, 0, 0]
+    assert server.scenes_left == 1
+
+
+def test_a_declared_300_mb_body_is_refused_before_it_is_read(serve: Serve) -> None:
+    """Content-Length over the default cap (1 MiB): 413 at once, the body never read."""
+    server, _ = serve(Scene("text-run"))
+    assert server.base_url is not None
+    host, port = server.base_url.split("//")[1].split("/")[0].split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as sock:
+        sock.sendall(
+            b"POST /v1/threads/t/runs HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            b"Content-Length: 314572800\r\n\r\n{"
+        )
+        head = sock.recv(65536)
+    assert head.startswith(b"HTTP/1.1 413 ")
+    assert server.requests[-1].body == b""
+
+
+def test_the_recorded_request_repr_masks_the_authorization(serve: Serve) -> None:
+    """repr(RecordedRequest) shows the other headers but never the API key."""
+    server, client = serve(Scene("text-run"))
+    client.get("/threads/t/runs")
+    (request,) = server.requests
+    assert request.headers["authorization"] == f"Bearer {API_KEY}"  # the value itself is kept
+    text = repr(request)
+    assert API_KEY not in text
+    assert "'authorization': '<masked>'" in text
+    assert "'openai-beta': 'assistants=v2'" in text

@@ -56,12 +56,13 @@ Inside: ``_state`` (the scenes, faults and recorded requests; the runs the serve
 
 from __future__ import annotations
 
-from streamkit.mockserver._cli import main
+from streamkit.mockserver._cli import DEFAULT_PORT, main
 from streamkit.mockserver._routes import FILE_SEARCH_CONTENT
 from streamkit.mockserver._server import MockAssistantsServer
 from streamkit.mockserver._state import Fault, RecordedRequest, Scene
 
 __all__ = [
+    "DEFAULT_PORT",
     "FILE_SEARCH_CONTENT",
     "Fault",
     "MockAssistantsServer",

@@ -28,6 +28,7 @@ from starlette.types import Receive, Scope, Send
 
 from streamkit.mockserver._state import (
     DEFAULT_ERRORS,
+    DEFAULT_MAX_BODY_SIZE,
     RUN_OPEN,
     ApiError,
     Fault,
@@ -401,10 +402,15 @@ class MockApp:
         faults: Sequence[Fault],
         require_beta_header: bool,
         repeat: bool,
+        max_body_size: int = DEFAULT_MAX_BODY_SIZE,
     ) -> None:
         if chunk_size < 1:
             msg = f"chunk_size must be at least 1, not {chunk_size}"
             raise ValueError(msg)
+        if max_body_size < 1:
+            msg = f"max_body_size must be at least 1, not {max_body_size}"
+            raise ValueError(msg)
+        self._max_body_size = max_body_size
         self.requests: list[RecordedRequest] = []
         self._script: deque[Scene] = deque(script)
         self._script_length = len(self._script)
@@ -515,7 +521,9 @@ class MockApp:
             self._count += 1
             request_id = f"req_{self._count}"
         self._loop = asyncio.get_running_loop()
-        raw = await request.body()
+        raw = await self._read_body(request)
+        too_large = raw is None
+        raw = raw or b""
         try:
             parsed: Any = json.loads(raw) if raw.strip() else None
         except ValueError:
@@ -540,11 +548,32 @@ class MockApp:
             )
         )
         try:
+            if too_large:
+                msg = (
+                    f"The request body is too large: this server reads at most "
+                    f"{self._max_body_size} bytes (max_body_size)."
+                )
+                raise ApiError(413, msg)
             response = await self._dispatch(request, path, query, parsed, raw, headers)
         except ApiError as error:
             response = JSONResponse({"error": error.body}, status_code=error.status)
         response.headers["x-request-id"] = request_id
+        if too_large:
+            # The rest of the body is never read: the connection cannot carry another request.
+            response.headers["connection"] = "close"
         return response
+
+    async def _read_body(self, request: Request) -> bytes | None:
+        """The request's body, or ``None`` once it is over ``max_body_size`` (not read further)."""
+        declared = request.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > self._max_body_size:
+            return None
+        body = bytearray()
+        async for chunk in request.stream():
+            body += chunk
+            if len(body) > self._max_body_size:
+                return None
+        return bytes(body)
 
     async def _dispatch(
         self,
@@ -721,7 +750,17 @@ class MockApp:
         if expected and got != expected:
             msg = f"Expected tool outputs for call_ids {expected}, got {got}"
             raise ApiError(400, msg, param="tool_outputs")
-        return self._play(request, thread_id, stream)
+        response = self._play(request, thread_id, stream)
+        if response.status_code == 200:
+            submitted = {
+                str(o.get("tool_call_id")): o["output"]
+                for o in outputs
+                if isinstance(o, dict) and isinstance(o.get("output"), str)
+            }
+            with self._lock:
+                # The scene's steps carry its own outputs; the client's are the true ones.
+                self._state.keep_outputs(run_id, submitted)
+        return response
 
     async def _list_runs(self, _request: Request, call: _Call) -> Response:
         _check_query(call.query, _LIST_QUERY)

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 import uvicorn
 
 from streamkit.mockserver._routes import MockApp
-from streamkit.mockserver._state import Fault, RecordedRequest, Scene
+from streamkit.mockserver._state import DEFAULT_MAX_BODY_SIZE, Fault, RecordedRequest, Scene
 
 __all__ = ["MockAssistantsServer"]
 
@@ -38,6 +38,8 @@ class MockAssistantsServer:
         require_beta_header: answer 400, as the API does, to requests without
             ``OpenAI-Beta: assistants=v2``.
         repeat: when the script runs out, start it again (for a demo server).
+        max_body_size: the largest request body read (default 1 MiB); a larger one is not
+            buffered but answered 413 in the API's error shape (and the connection closed).
         host: the interface to listen on.
         port: the port; ``0`` picks a free one.
 
@@ -57,6 +59,7 @@ class MockAssistantsServer:
         faults: Sequence[Fault] = (),
         require_beta_header: bool = True,
         repeat: bool = False,
+        max_body_size: int = DEFAULT_MAX_BODY_SIZE,
         host: str = "127.0.0.1",
         port: int = 0,
     ) -> None:
@@ -68,6 +71,7 @@ class MockAssistantsServer:
             faults=faults,
             require_beta_header=require_beta_header,
             repeat=repeat,
+            max_body_size=max_body_size,
         )
         self.requests: list[RecordedRequest] = self._api.requests
         self.base_url: str | None = None
@@ -84,14 +88,19 @@ class MockAssistantsServer:
         """Start serving in a background thread; returns the base URL (``http://…/v1``).
 
         Raises:
+            OSError: the address cannot be listened on (e.g. the port is in use).
             RuntimeError: the server is already running or did not come up.
         """
         if self._thread is not None:
             msg = "the mock server is already running"
             raise RuntimeError(msg)
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind((self._host, self._port))
+        try:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            sock.bind((self._host, self._port))
+        except OSError:
+            sock.close()  # e.g. the port is in use: no socket is left to the GC
+            raise
         port = sock.getsockname()[1]
         config = uvicorn.Config(
             self.app,

@@ -23,10 +23,11 @@ from streamkit._engine.convert import to_dict
 from streamkit._replay import replay
 from streamkit.errors import StreamkitError
 from streamkit.sse import ServerSentEvent, SSEDecoder
-from streamkit.testing import encode, random_id
+from streamkit.testing import FUNCTION_CALL_ANSWER, encode, function_call_events, random_id
 
 __all__ = [
     "DEFAULT_ERRORS",
+    "DEFAULT_MAX_BODY_SIZE",
     "RUN_OPEN",
     "ApiError",
     "Fault",
@@ -38,6 +39,9 @@ __all__ = [
     "first_run",
     "terminated",
 ]
+
+#: The largest request body the server reads by default (1 MiB); larger ones get a 413.
+DEFAULT_MAX_BODY_SIZE = 1 << 20
 
 #: The run statuses a run can still be cancelled in.
 RUN_OPEN = frozenset({"queued", "in_progress", "requires_action"})
@@ -51,6 +55,7 @@ DEFAULT_ERRORS: dict[int, tuple[str, str, str | None]] = {
     404: ("Not found.", "invalid_request_error", None),
     408: ("Request timed out.", "server_error", None),
     409: ("The request conflicted with another request.", "invalid_request_error", None),
+    413: ("The request body is too large.", "invalid_request_error", None),
     429: (
         "Rate limit reached for requests. Please try again later.",
         "requests",
@@ -98,6 +103,18 @@ def _short_bytes(data: bytes) -> str:
     return f"<{len(data)} bytes>"
 
 
+# Headers whose values are credentials: a repr (in a test failure, a log) never shows them.
+_SECRET_HEADERS = frozenset({"authorization", "proxy-authorization", "api-key", "x-api-key"})
+
+
+def _masked_headers(headers: dict[str, str]) -> str:
+    shown = {
+        name: "<masked>" if name.lower() in _SECRET_HEADERS else value
+        for name, value in headers.items()
+    }
+    return repr(shown)
+
+
 @attrs.frozen
 class Scene:
     """What the server does for one run-creating request: stream ``stream``, maybe with a fault.
@@ -135,6 +152,41 @@ class Scene:
     fail_times: int = attrs.field(default=1, kw_only=True, validator=attrs.validators.ge(1))
     error: Mapping[str, Any] | None = attrs.field(default=None, kw_only=True)
     chunk_delay: float | None = attrs.field(default=None, kw_only=True)
+
+    @classmethod
+    def function_call(
+        cls,
+        name: str,
+        arguments: str | Mapping[str, Any] = "{}",
+        *,
+        answer: str = FUNCTION_CALL_ANSWER,
+        rng: random.Random | None = None,
+    ) -> tuple[Scene, Scene]:
+        """The two scenes of a run that calls your function ``name`` with ``arguments``.
+
+        The first streams a new run ending in ``requires_action`` for that one call; the second,
+        taken by ``submit_tool_outputs``, completes the call and the run with the text
+        ``answer``. Put both in the script: ``script=[*Scene.function_call("f", {"x": 1})]``.
+        The server keeps the output the client submits (its run steps show it).
+
+        Args:
+            name: the function's name.
+            arguments: its arguments: JSON text, or a mapping (dumped to JSON).
+            answer: the assistant's answer after the outputs are submitted.
+            rng: the source of the ids and fragments (default: a fresh one, so every call gives
+                new ids).
+
+        Returns:
+            The scene up to ``requires_action``, and its continuation.
+        """
+        first, second = function_call_events(
+            name,
+            arguments,
+            rng=random.Random() if rng is None else rng,
+            answer=answer,
+            created_at=int(time.time()),
+        )
+        return cls(first), cls(second)
 
     @drop_after_events.validator
     def _check_drop(self, _attribute: attrs.Attribute[Any], value: int | None) -> None:
@@ -188,8 +240,9 @@ class RecordedRequest:
         path: the full URL path, e.g. ``"/v1/threads/t/runs"``.
         query: the query parameters, each name with all its values in order.
         json: the parsed JSON body, or ``None`` (no body, or not JSON).
-        headers: the headers, names lowercased (repeated headers joined with ``", "``).
-        body: the raw body.
+        headers: the headers, names lowercased (repeated headers joined with ``", "``). The
+            values are as received; the repr masks ``authorization`` and other credentials.
+        body: the raw body (empty when it was over the server's ``max_body_size``).
         request_id: the ``x-request-id`` the response carried.
     """
 
@@ -197,7 +250,7 @@ class RecordedRequest:
     path: str
     query: dict[str, list[str]]
     json: Any
-    headers: dict[str, str]
+    headers: dict[str, str] = attrs.field(repr=_masked_headers)
     body: bytes = attrs.field(repr=_short_bytes)
     request_id: str
 
@@ -398,6 +451,15 @@ class ServerState:
         for step in self.steps.get(run_id, {}).values():
             if step.get("status") in _STEP_OPEN:
                 step.update(status="cancelled", cancelled_at=now, expires_at=None)
+
+    def keep_outputs(self, run_id: str, outputs: Mapping[str, str]) -> None:
+        """Show the tool outputs a client submitted (call id to output) in the run's steps."""
+        for step in self.steps.get(run_id, {}).values():
+            details = step.get("step_details") or {}
+            for call in details.get("tool_calls") or ():
+                function = call.get("function") if isinstance(call, dict) else None
+                if isinstance(function, dict) and call.get("id") in outputs:
+                    function["output"] = outputs[call["id"]]
 
     def thread(self, thread_id: str) -> dict[str, Any]:
         """The thread ``thread_id`` (404 if unknown)."""

@@ -41,6 +41,9 @@ For hand-written streams, the same pieces one at a time: :func:`event` (a name a
 objects with every key the API sends, :func:`run_object`, :func:`step_object` and
 :func:`message_object`. The ``example_*`` functions give the final objects of a realistic run
 (code interpreter, parallel function calls, file search, an answer with citations).
+:func:`function_call_events` gives the two streams of a run calling one function of yours (up to
+``requires_action``, then the continuation after ``submit_tool_outputs``), as the mock server's
+``Scene.function_call`` serves them.
 
 Names are imported on first use (PEP 562): the wire pieces need neither the models nor the
 converter, and nothing here needs Hypothesis.
@@ -63,6 +66,7 @@ if _typing.TYPE_CHECKING:
         example_run,
         example_step,
     )
+    from streamkit.testing._function_call import FUNCTION_CALL_ANSWER, function_call_events
     from streamkit.testing._wire import (
         DONE,
         dumps,
@@ -79,7 +83,12 @@ if _typing.TYPE_CHECKING:
 
 # The modules behind __all__, cheapest first: a name loads the modules up to its own, so the
 # wire pieces never load the models.
-_MODULES = ("streamkit.testing._wire", "streamkit.testing._builders", "streamkit.testing._examples")
+_MODULES = (
+    "streamkit.testing._wire",
+    "streamkit.testing._builders",
+    "streamkit.testing._examples",
+    "streamkit.testing._function_call",
+)
 
 
 def __getattr__(name: str) -> _typing.Any:
@@ -105,6 +114,7 @@ __all__ = [
     "DONE",
     "EXAMPLE_CODE_INPUT",
     "EXAMPLE_MESSAGE_TEXT",
+    "FUNCTION_CALL_ANSWER",
     "dumps",
     "encode",
     "event",
@@ -115,6 +125,7 @@ __all__ = [
     "example_message_creation_step",
     "example_run",
     "example_step",
+    "function_call_events",
     "message_delta",
     "message_events",
     "message_object",
