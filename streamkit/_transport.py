@@ -40,10 +40,17 @@ import httpx
 
 from streamkit._engine.requests import Request
 from streamkit.errors import TransportError
-from streamkit.io import acheck_response, check_response, error_from_body
+from streamkit.io import (
+    acheck_response,
+    check_response,
+    error_from_body,
+    error_not_json,
+    redact_url,
+)
 
 __all__ = [
     "DEFAULT_BASE_URL",
+    "DEFAULT_LIMITS",
     "MAX_BACKOFF",
     "MAX_RETRY_AFTER",
     "RETRY_STATUSES",
@@ -66,6 +73,15 @@ RETRY_STATUSES = frozenset({408, 409, 429, 500, 502, 503, 504})
 MAX_BACKOFF = 8.0
 #: The longest ``Retry-After`` honoured, so a confused server cannot park a client for hours.
 MAX_RETRY_AFTER = 60.0
+#: The connection pool of an HTTP client streamkit makes (``http_client=`` one's is its own).
+#: A run stream holds its connection for the whole run (HTTP/1.1: one stream per
+#: connection), so httpx's default of 100 connections would make the 101st
+#: concurrent stream wait for one to end: 1000 lets a program run a thousand
+#: streams at once, which is what a bulk job does. Idle connections kept for
+#: reuse stay at 100 (httpx's default is 20): enough to start the next batch
+#: of requests without new TLS handshakes, few enough not to hold hundreds of
+#: idle sockets (each a file descriptor) once a burst is over.
+DEFAULT_LIMITS = httpx.Limits(max_connections=1000, max_keepalive_connections=100)
 
 T_co = TypeVar("T_co", covariant=True)
 T = TypeVar("T")
@@ -119,7 +135,8 @@ def retry_flow(max_retries: int, where: str) -> Generator[Step, Outcome | None, 
     Raises (into the driver):
         TransportError: the connection failed on the last try (``where`` names
             the request; the httpx error is the cause).
-        ResponseError: an HTTP error status that is not retried, or the last one.
+        ResponseError: an HTTP error status that is not retried, or the last one;
+            or a success whose body is not JSON (not retried).
     """
     attempt = 0
     while True:
@@ -137,7 +154,11 @@ def retry_flow(max_retries: int, where: str) -> Generator[Step, Outcome | None, 
         elif outcome.is_error:
             raise error_from_body(outcome, outcome.content)
         else:
-            yield Done(outcome.json())
+            try:
+                payload = outcome.json()
+            except ValueError:  # HTML from a proxy, a cut body: never the raw JSONDecodeError
+                raise error_not_json(outcome) from None
+            yield Done(payload)
             return
         attempt += 1
 
@@ -189,7 +210,8 @@ class TransportOwner(Generic[TransportT]):
         self.transport.max_retries = value
 
     def __repr__(self) -> str:
-        return f"<streamkit.{type(self).__name__} base_url={self.base_url!r}>"  # never the key
+        # Never the key; nor the URL's userinfo or query, which can carry credentials.
+        return f"<streamkit.{type(self).__name__} base_url={redact_url(self.base_url)!r}>"
 
 
 class _Transport:
@@ -205,6 +227,7 @@ class _Transport:
         timeout: float | httpx.Timeout,
         max_retries: int,
         owns_http: bool,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         key = api_key if api_key is not None else os.environ.get("OPENAI_API_KEY")
         if not key:
@@ -218,10 +241,14 @@ class _Transport:
         self.max_retries = max_retries
         #: Seconds (or an ``httpx.Timeout``) for every request.
         self.timeout = timeout
+        #: Seconds, monotonic: what measures deadlines (recovery's ``poll_deadline``).
+        self.clock = clock
         self._owns_http = owns_http
+        # The base URL as messages show it: no userinfo, no query (``?api-key=``).
+        self._shown_base = redact_url(self.base_url)
 
     def __repr__(self) -> str:
-        return f"<streamkit {type(self).__name__} base_url={self.base_url!r}>"  # never the key
+        return f"<streamkit {type(self).__name__} base_url={self._shown_base!r}>"  # never the key
 
     def headers(self, *, stream: bool = False) -> dict[str, str]:
         """The headers of every request; an event stream's also ask for ``text/event-stream``."""
@@ -247,8 +274,8 @@ class _Transport:
         )
 
     def where(self, request: Request) -> str:
-        """``METHOD URL`` for messages: no query string (queries can carry credentials)."""
-        return f"{request.method} {self.base_url}{request.path}"
+        """``METHOD URL`` for messages: no userinfo or query (both can carry credentials)."""
+        return f"{request.method} {self._shown_base}{request.path}"
 
     def _broken(self, request: Request, exc: httpx.TransportError) -> TransportError:
         msg = f"{self.where(request)}: the connection broke ({type(exc).__name__})"
@@ -268,7 +295,10 @@ class SyncTransport(_Transport):
         max_retries: how often a JSON request is tried again.
         http_client: an ``httpx.Client`` to use; the transport sets the URL
             and headers on each request, and closes only a client it made.
+            Without one, the transport makes one with :data:`DEFAULT_LIMITS`
+            (1000 connections, 100 kept alive).
         sleep: what waits between retries.
+        clock: seconds, monotonic, for deadlines (tests pass a fake).
 
     Raises:
         ValueError: no API key was given and ``OPENAI_API_KEY`` is not set.
@@ -285,6 +315,7 @@ class SyncTransport(_Transport):
         max_retries: int = 2,
         http_client: httpx.Client | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         super().__init__(
             api_key=api_key,
@@ -292,8 +323,9 @@ class SyncTransport(_Transport):
             timeout=timeout,
             max_retries=max_retries,
             owns_http=http_client is None,
+            clock=clock,
         )
-        self._client = http_client or httpx.Client(timeout=timeout)
+        self._client = http_client or httpx.Client(timeout=timeout, limits=DEFAULT_LIMITS)
         self._sleep = sleep
 
     def close(self) -> None:
@@ -391,6 +423,7 @@ class AsyncTransport(_Transport):
         max_retries: int = 2,
         http_client: httpx.AsyncClient | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         super().__init__(
             api_key=api_key,
@@ -398,8 +431,9 @@ class AsyncTransport(_Transport):
             timeout=timeout,
             max_retries=max_retries,
             owns_http=http_client is None,
+            clock=clock,
         )
-        self._client = http_client or httpx.AsyncClient(timeout=timeout)
+        self._client = http_client or httpx.AsyncClient(timeout=timeout, limits=DEFAULT_LIMITS)
         self._sleep = sleep
 
     async def aclose(self) -> None:

@@ -8,7 +8,9 @@ StreamkitError                  base of everything streamkit raises on bad input
 ├── AccumulateError             an event cannot be applied to the snapshots (bad index, ...)
 ├── StreamError                 the server sent an ``error`` event
 ├── TransportError              the request could not be sent or the connection broke
-└── ResponseError               an HTTP error status, or a response that is not an event stream
+├── ResponseError               an HTTP error status, or a response that is not an event stream
+├── ToolError                   the run called a function that was not given to the tool loop
+└── LimitExceededError          a loop the server drives (polls, tool rounds) passed its bound
 ```
 
 Messages say *what* went wrong and *where* (byte offset, event number, status,
@@ -29,10 +31,12 @@ __all__ = [
     "AccumulateError",
     "DecodeError",
     "EventTooLargeError",
+    "LimitExceededError",
     "ParseError",
     "ResponseError",
     "StreamError",
     "StreamkitError",
+    "ToolError",
     "TransportError",
 ]
 
@@ -197,3 +201,38 @@ class ResponseError(StreamkitError):
         self.error_code = error_code
         self.error_message = error_message
         self.request_id = request_id
+
+
+class ToolError(StreamkitError):
+    """A run asked for a function the tool loop was not given (``unknown_functions="raise"``).
+
+    Raised before any function of that ``requires_action`` is called; nothing
+    is submitted, and the run stays waiting for outputs (it expires server-side,
+    or can be answered with ``submit_tool_outputs``).
+
+    Attributes:
+        function_name: the name the run called.
+        tool_call_id: the id of that tool call.
+        run_id: the run waiting for outputs.
+    """
+
+    def __init__(self, message: str, *, function_name: str, tool_call_id: str, run_id: str) -> None:
+        super().__init__(message)
+        self.function_name = function_name
+        self.tool_call_id = tool_call_id
+        self.run_id = run_id
+
+
+class LimitExceededError(StreamkitError):
+    """A loop driven by the server passed its bound: recovery polls, or tool-output rounds.
+
+    Attributes:
+        limit: the name of the bound passed (``"max_polls"``, ``"poll_deadline"``,
+            ``"max_tool_rounds"``), as the parameter that sets it.
+        value: the bound in force.
+    """
+
+    def __init__(self, message: str, *, limit: str, value: float) -> None:
+        super().__init__(message)
+        self.limit = limit
+        self.value = value

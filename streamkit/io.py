@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import urllib.parse
 from collections.abc import (
     AsyncGenerator,
     AsyncIterable,
@@ -53,8 +55,11 @@ __all__ = [
     "aiter_sse",
     "connect_sse",
     "error_from_body",
+    "error_not_json",
     "iter_bytes",
     "iter_sse",
+    "mask_secrets",
+    "redact_url",
 ]
 
 
@@ -71,18 +76,77 @@ _MAX_ERROR_BODY = 64 * 1024
 # --- HTTP responses ---------------------------------------------------------
 
 
+def redact_url(url: str | httpx.URL) -> str:
+    """``url`` fit for a message: no userinfo, query or fragment (they can carry credentials).
+
+    ``https://user:pass@host/v1?api-key=K`` becomes ``https://host/v1``.
+    """
+    try:
+        parts = urllib.parse.urlsplit(str(url))
+        netloc = parts.netloc.rpartition("@")[2]
+        return urllib.parse.urlunsplit((parts.scheme, netloc, parts.path, "", ""))
+    except ValueError:  # not a URL urlsplit can read: say so, never echo it
+        return "(an unreadable URL)"
+
+
 def _describe(response: httpx.Response) -> str:
-    # The URL without its query string: queries can carry credentials.
+    # The URL without userinfo or query string: both can carry credentials.
     request = response.request
-    url = request.url.copy_with(query=None, fragment=None)
-    return f"{request.method} {url}"
+    return f"{request.method} {redact_url(request.url)}"
+
+
+# What a secret looks like in a server's message, most specific first. Each
+# match is replaced whole (the prefix kept where it names the kind of thing).
+_SECRETS: tuple[tuple[re.Pattern[str], str], ...] = (
+    # Authorization values: "Bearer <token>", "Basic <credentials>".
+    (re.compile(r"\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=*-]+", re.IGNORECASE), r"\1 ***"),
+    # name=value pairs of URLs and configs: api-key=..., access_token=..., password=...
+    (
+        re.compile(
+            r"\b((?:api[-_]?key|access[-_]?token|token|secret|password|signature|sig)=)"
+            r"[^&\s'\"]+",
+            re.IGNORECASE,
+        ),
+        r"\1***",
+    ),
+    # OpenAI keys and session tokens: sk-..., sk-proj-..., sess-... (even partly starred).
+    (re.compile(r"\b(sk|sess)-[A-Za-z0-9_*-]{4,}"), r"\1-***"),
+    # JSON web tokens: three base64url parts, the first a JSON object's "{".
+    (re.compile(r"\beyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]*)?"), "***"),
+    # Long hex strings (32+ digits): Azure keys, hashes of keys.
+    (re.compile(r"\b[0-9A-Fa-f]{32,}\b"), "***"),
+)
+# Long base64 runs: 40 or more characters of letters and digits (the longest
+# API ids, like ``message_`` + 24, are shorter), masked only if they mix both.
+_LONG_TOKEN = re.compile(r"[A-Za-z0-9+/_-]{40,}={0,2}")
+
+
+def _mask_token(match: re.Match[str]) -> str:
+    token = match.group()
+    mixed = any(c.isdigit() for c in token) and any(c.isalpha() for c in token)
+    return "***" if mixed else token
+
+
+def mask_secrets(text: str) -> str:
+    """``text`` with anything shaped like a credential replaced by ``***``.
+
+    Masked: bearer and basic credentials, ``api-key=``/``token=``/``password=``
+    values, ``sk-...`` and ``sess-...`` keys, JSON web tokens, hex strings of
+    32 digits or more, and base64-like runs of 40 characters or more that mix
+    letters and digits. Ids such as ``run_abc123`` stay readable.
+    """
+    for pattern, replacement in _SECRETS:
+        text = pattern.sub(replacement, text)
+    return _LONG_TOKEN.sub(_mask_token, text)
 
 
 def error_from_body(response: httpx.Response, body: bytes) -> ResponseError:
     """The :class:`ResponseError` for an HTTP error ``response`` whose body is ``body``.
 
-    The API's error code and message come from a JSON error body; the message
-    names the status, the method and the URL without its query, never the body.
+    The API's error code and message come from a JSON error body, the message
+    with anything shaped like a credential masked (:func:`mask_secrets`: a
+    server may quote the key it refused); the text names the status, the
+    method and the URL without userinfo or query, never the body.
     """
     code: str | None = None
     message: str | None = None
@@ -93,9 +157,9 @@ def error_from_body(response: httpx.Response, body: bytes) -> ResponseError:
     error = payload.get("error") if isinstance(payload, dict) else None
     if isinstance(error, dict):
         raw_code = error.get("code") or error.get("type")
-        code = raw_code if isinstance(raw_code, str) else None
+        code = mask_secrets(raw_code) if isinstance(raw_code, str) else None
         raw_message = error.get("message")
-        message = raw_message if isinstance(raw_message, str) else None
+        message = mask_secrets(raw_message) if isinstance(raw_message, str) else None
     content_type = response.headers.get("content-type", "")
     request_id = response.headers.get("x-request-id")
     text = f"HTTP {response.status_code} {response.reason_phrase} from {_describe(response)}"
@@ -113,6 +177,30 @@ def error_from_body(response: httpx.Response, body: bytes) -> ResponseError:
         content_type=content_type,
         error_code=code,
         error_message=message,
+        request_id=request_id,
+    )
+
+
+def error_not_json(response: httpx.Response) -> ResponseError:
+    """The :class:`ResponseError` for a successful status whose body is not JSON.
+
+    An HTML page from a proxy, a truncated body: the message names the status,
+    the request (URL without userinfo or query), the content type and size and
+    the request id -- never the body, which may be anything.
+    """
+    content_type = response.headers.get("content-type", "")
+    request_id = response.headers.get("x-request-id")
+    text = (
+        f"HTTP {response.status_code} {response.reason_phrase} from {_describe(response)}: "
+        f"the body is not JSON ({content_type or 'no content type'}, "
+        f"{len(response.content)} bytes)"
+    )
+    if request_id:
+        text += f" [request id {request_id}]"
+    return ResponseError(
+        text,
+        status_code=response.status_code,
+        content_type=content_type,
         request_id=request_id,
     )
 

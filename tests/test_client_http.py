@@ -68,7 +68,7 @@ def test_function_call_round_trip(serve: Any) -> None:
         return "warm and sunny"
 
     with client_for(server).runs.stream(
-        "thread_1", assistant_id="asst_1", tools={"get_current_weather": get_current_weather}
+        "thread_1", assistant_id="asst_1", functions={"get_current_weather": get_current_weather}
     ) as stream:
         text = "".join(stream.text_deltas)
     assert "completed" == stream.final_run().status
@@ -217,7 +217,7 @@ def test_async_client_round_trip(serve: Any) -> None:
     async def main() -> str:
         async with streamkit.AsyncClient(api_key=KEY, base_url=base_url) as client:
             stream = client.runs.stream(
-                "thread_1", assistant_id="a", tools={"get_current_weather": lambda: "warm"}
+                "thread_1", assistant_id="a", functions={"get_current_weather": lambda: "warm"}
             )
             return (await stream.final_run()).status
 

@@ -35,6 +35,7 @@ from streamkit._engine.driver import (
     read_flow,
 )
 from streamkit._shell import SyncShell
+from streamkit.errors import LimitExceededError, ToolError
 from streamkit.recordings import NAMES, read_bytes
 from streamkit.sse import SSEDecoder
 
@@ -554,3 +555,75 @@ def test_the_handlers_outputs_come_first() -> None:
     expected = [{"tool_call_id": "call_1", "output": "from the handler"}]
     assert expected == action.request.body["tool_outputs"]
     assert {} == hand.driver.results
+
+
+def test_an_unknown_function_by_hand() -> None:
+    """A call naming no given function: ToolError at once, no Invoke, no Read of outputs."""
+    hand = Hand(functions={"something_else": print})
+    hand.start()
+    hand.read(REQUIRES_ACTION)
+    with pytest.raises(ToolError, match="'get_current_weather'") as caught:
+        hand.send(ReadEnded())
+    assert ("get_current_weather", FN_CALL_ID) == (
+        caught.value.function_name,
+        caught.value.tool_call_id,
+    )
+
+
+def test_an_unknown_function_submitted_by_hand() -> None:
+    hand = Hand(functions={"something_else": print}, unknown_functions="submit")
+    hand.start()
+    hand.read(REQUIRES_ACTION)
+    action = hand.send(ReadEnded())
+    assert isinstance(action, Invoke)
+    action = hand.send([_outcome(thunk) for thunk in action.calls])
+    assert isinstance(action, Read)
+    assert action.request is not None
+    [output] = action.request.body["tool_outputs"]
+    assert (
+        "error: LookupError: no function named 'get_current_weather' was given"
+        == (output["output"])
+    )
+
+
+def _outcome(thunk: Callable[[], Any]) -> Any:
+    try:
+        return thunk()
+    except Exception as exc:
+        return exc
+
+
+def test_the_poll_deadline_by_hand() -> None:
+    """Recovery reads the clock it was given: past poll_deadline, LimitExceededError."""
+    final = streamkit.replay(TEXT_RUN)
+    assert final.final_run is not None
+    run = dict(streamkit.to_dict(final.final_run), status="in_progress")
+    now = [100.0]
+    hand = Hand(poll_deadline=3.0, clock=lambda: now[0])
+    hand.start()
+    hand.read(halfway(TEXT_RUN))
+    action = hand.send(ReadEnded(TransportError("reset")))
+    polls = 0
+
+    def answer(action: Any) -> Any:
+        nonlocal polls
+        if isinstance(action, Fetch) and action.request.path.endswith("/steps"):
+            return hand.send(page([], has_more=False, last_id=None))
+        if isinstance(action, Fetch):
+            polls += 1
+            return hand.send(run)
+        if isinstance(action, Apply):
+            hand.apply(action)
+            return hand.send(None)
+        assert Sleep(0.25) == action
+        now[0] += 1.0
+        return hand.send(None)
+
+    def drive(action: Any) -> None:
+        for _ in range(40):  # more than enough: it must raise before
+            action = answer(action)
+
+    with pytest.raises(LimitExceededError, match=r"poll_deadline=3\.0") as caught:
+        drive(action)
+    assert 4 == polls  # read at 100, 101, 102 and 103: 3 s after the first, it stops
+    assert "poll_deadline" == caught.value.limit

@@ -67,6 +67,53 @@ class TestRequests:
         assert "application/json" == request.headers["content-type"]
         assert "text/event-stream" not in request.headers.get("accept", "")
 
+    def test_include_goes_in_the_query(self, flavour: Flavour) -> None:
+        """runs.create and runs.stream send include as the query's include[], not in the body."""
+        seen: list[httpx.Request] = []
+
+        def handler(request: httpx.Request) -> httpx.Response:
+            seen.append(request)
+            if json.loads(request.content).get("stream"):
+                body = builders.encode([builders.DONE])
+                return httpx.Response(
+                    200, headers={"content-type": "text/event-stream"}, content=body
+                )
+            return httpx.Response(200, json=run_json())
+
+        client = flavour.client(handler)
+        client.runs.create("t", assistant_id="a", include=[FILE_SEARCH_CONTENT], model="m")
+        client.runs.stream("t", assistant_id="a", include=[FILE_SEARCH_CONTENT]).until_done()
+        client.runs.create("t", assistant_id="a")
+        assert [
+            ({"include[]": [FILE_SEARCH_CONTENT]}, {"assistant_id": "a", "model": "m"}),
+            ({"include[]": [FILE_SEARCH_CONTENT]}, {"assistant_id": "a", "stream": True}),
+            ({}, {"assistant_id": "a"}),
+        ] == [
+            (
+                {key: request.url.params.get_list(key) for key in request.url.params},
+                json.loads(request.content),
+            )
+            for request in seen
+        ]
+        assert all(request.url.path == "/v1/threads/t/runs" for request in seen)
+
+    def test_tools_are_sent_as_given(self, flavour: Flavour) -> None:
+        """create and create_and_run send the API's tools list as it is."""
+        bodies: list[Any] = []
+
+        def handler(request: httpx.Request) -> httpx.Response:
+            bodies.append(json.loads(request.content))
+            return httpx.Response(200, json=run_json())
+
+        tools: list[Any] = [
+            {"type": "code_interpreter"},
+            {"type": "function", "function": {"name": "f", "parameters": {"type": "object"}}},
+        ]
+        client = flavour.client(handler)
+        client.runs.create("t", assistant_id="a", tools=tools)
+        client.threads.create_and_run(assistant_id="a", tools=tools)
+        assert [{"assistant_id": "a", "tools": tools}] * 2 == bodies
+
     def test_bodies_of_the_other_posts(self, flavour: Flavour) -> None:
         """update, submit_tool_outputs and create_and_run send their bodies as given."""
         bodies: list[Any] = []
@@ -199,6 +246,107 @@ class TestRequests:
         assert "private" not in str(info.value)
         with pytest.raises(StreamkitError, match="list of an unexpected shape"):
             client.runs.list("t")
+
+
+class TestBadReplies:
+    @pytest.mark.parametrize(
+        "content",
+        [b"<html><body>private proxy page</body></html>", b'{"id": "run_1", "status": "priv'],
+        ids=["html", "truncated"],
+    )
+    def test_a_200_that_is_not_json(self, flavour: Flavour, content: bytes) -> None:
+        """A 200 whose body is not JSON is a ResponseError: status, request id, never the body."""
+        headers = {"content-type": "text/html", "x-request-id": "req_42"}
+        sleeps: list[float] = []
+        client = flavour.client(
+            lambda request: httpx.Response(200, headers=headers, content=content), sleeps=sleeps
+        )
+        with pytest.raises(ResponseError, match="the body is not JSON") as info:
+            client.runs.retrieve("t", "r")
+        assert (200, "req_42", "text/html") == (
+            info.value.status_code,
+            info.value.request_id,
+            info.value.content_type,
+        )
+        assert "priv" not in str(info.value)
+        assert info.value.__cause__ is None
+        assert "GET https://api.test/v1/threads/t/runs/r" in str(info.value)
+        assert [] == sleeps  # not retried
+        with pytest.raises(ResponseError, match="not JSON"):
+            client.runs.list("t")
+
+    @pytest.mark.parametrize(
+        ("message", "secret", "shown"),
+        [
+            (
+                "Incorrect API key provided: sk-proj-AbCdEf0123456789xyz. Find yours online.",
+                "AbCdEf0123456789",
+                "Incorrect API key provided: sk-***. Find yours online.",
+            ),
+            (
+                "Incorrect API key provided: sk-wrong***cret.",
+                "wrong",
+                "Incorrect API key provided: sk-***.",
+            ),
+            ("Session sess-Zx81kdP0aQ has expired", "Zx81kdP0aQ", "Session sess-*** has expired"),
+            ("Header was Bearer abc.DEF-123_x", "abc.DEF", "Header was Bearer ***"),
+            (
+                "Key 0123456789abcdef0123456789abcdef is not valid",
+                "0123456789abcdef",
+                "Key *** is not valid",
+            ),
+            (
+                "Token QmFzZTY0VG9rZW5XaXRoTG90c09mQ2hhcnMxMjM0NTY3OA== rejected",
+                "QmFzZTY0",
+                "Token *** rejected",
+            ),
+            (
+                "Bad URL https://h.test/v1?api-key=s3cr3t&x=1",
+                "s3cr3t",
+                "Bad URL https://h.test/v1?api-key=***&x=1",
+            ),
+            (
+                "No run found with id 'run_abc123DEF456ghi789JKL012'.",
+                "",
+                "No run found with id 'run_abc123DEF456ghi789JKL012'.",
+            ),
+        ],
+        ids=["sk-proj", "starred", "sess", "bearer", "hex", "base64", "query", "an-id-stays"],
+    )
+    def test_a_server_message_with_a_secret(
+        self, flavour: Flavour, message: str, secret: str, shown: str
+    ) -> None:
+        """Anything shaped like a key in the server's message is masked, in str and attribute."""
+        client = flavour.client(
+            lambda request: httpx.Response(401, json=error_json("invalid_api_key", message))
+        )
+        with pytest.raises(ResponseError) as info:
+            client.runs.retrieve("t", "r")
+        assert shown == info.value.error_message
+        assert str(info.value).endswith(f"invalid_api_key: {shown}")
+        if secret:
+            assert secret not in str(info.value)
+
+    def test_no_credential_of_the_base_url_shows(self, flavour: Flavour) -> None:
+        """Userinfo and query of the base URL (``?api-key=``) never show in errors or reprs."""
+
+        def refuse(request: httpx.Request) -> httpx.Response:
+            raise httpx.ConnectError("refused", request=request)
+
+        base = "https://user:pa55word@api.test/v1?api-key=SECRETKEY"
+        client = flavour.client(refuse, base_url=base, max_retries=0)
+        with pytest.raises(TransportError) as info:
+            client.runs.retrieve("t", "r")
+        assert "GET https://api.test/v1/threads/t/runs/r: ConnectError" in str(info.value)
+        statuses = flavour.client(
+            lambda request: httpx.Response(404, json=error_json("nope", "No run")), base_url=base
+        )
+        with pytest.raises(ResponseError) as error:
+            statuses.runs.retrieve("t", "r")
+        for shown in (str(info.value), str(error.value), repr(client), repr(client.transport)):
+            assert "SECRETKEY" not in shown
+            assert "pa55word" not in shown
+            assert "user" not in shown
 
 
 class TestRetries:
@@ -345,3 +493,92 @@ class TestPages:
 
         assert 1 == len(list(flavour.client(handler).runs.list("t")))
         assert 1 == len(requests)
+
+    def test_before_walks_backwards(self, flavour: Flavour) -> None:
+        """Listed with before=X: later pages ask before the first id; X itself never comes."""
+        ids = [f"run_{i}" for i in range(9, -1, -1)]  # the list, newest first
+        queries: list[dict[str, str]] = []
+
+        def handler(request: httpx.Request) -> httpx.Response:
+            params = dict(request.url.params)
+            queries.append(params)
+            limit = int(params["limit"])
+            if "before" in params:
+                end = ids.index(params["before"])
+                start = max(0, end - limit)
+                more = start > 0
+            else:
+                start = ids.index(params["after"]) + 1 if "after" in params else 0
+                end = start + limit
+                more = end < len(ids)
+            data = [run_json(id=i) for i in ids[start:end]]
+            return httpx.Response(200, json=page_json(data, has_more=more))
+
+        page = flavour.client(handler).runs.list("t", limit=2, before="run_4")
+        assert ["run_6", "run_5", "run_8", "run_7", "run_9"] == [run.id for run in page]
+        assert [
+            {"limit": "2", "before": "run_4"},
+            {"limit": "2", "before": "run_6"},
+            {"limit": "2", "before": "run_8"},
+        ] == queries
+
+    def test_steps_before_walks_backwards(self, flavour: Flavour) -> None:
+        step = streamkit.to_dict(builders.example_code_interpreter_step())
+        replies = {
+            "step_3": page_json([dict(step, id="step_2")], has_more=True),
+            "step_2": page_json([dict(step, id="step_1")], has_more=False),
+        }
+        queries: list[dict[str, str]] = []
+
+        def handler(request: httpx.Request) -> httpx.Response:
+            queries.append(dict(request.url.params))
+            return httpx.Response(200, json=replies[request.url.params["before"]])
+
+        page = flavour.client(handler).runs.steps.list("t", "r", before="step_3", limit=1)
+        assert ["step_2", "step_1"] == [s.id for s in page]
+        assert [{"before": "step_3", "limit": "1"}, {"before": "step_2", "limit": "1"}] == queries
+
+    def test_an_empty_page_with_has_more_ends(self, flavour: Flavour) -> None:
+        """has_more with no data makes no progress: the iteration ends there."""
+        requests: list[httpx.Request] = []
+        replies = [
+            page_json([run_json(id="run_1")], has_more=True),
+            {"object": "list", "data": [], "has_more": True, "last_id": "run_2"},
+        ]
+
+        def handler(request: httpx.Request) -> httpx.Response:
+            requests.append(request)
+            assert len(requests) < 20, "the iteration does not end"
+            return httpx.Response(200, json=replies[min(len(requests), 2) - 1])
+
+        assert ["run_1"] == [run.id for run in flavour.client(handler).runs.list("t")]
+        assert 2 == len(requests)
+
+    def test_a_cursor_that_does_not_move_ends(self, flavour: Flavour) -> None:
+        """The same page answered again (has_more, the same last id): not given twice; it ends."""
+        requests: list[httpx.Request] = []
+
+        def handler(request: httpx.Request) -> httpx.Response:
+            requests.append(request)
+            assert len(requests) < 20, "the iteration does not end"
+            return httpx.Response(200, json=page_json([run_json(id="run_1")], has_more=True))
+
+        assert ["run_1"] == [run.id for run in flavour.client(handler).runs.list("t")]
+        assert 2 == len(requests)
+
+    def test_a_cursor_going_in_circles_ends(self, flavour: Flavour) -> None:
+        """Pages whose cursors come back (a -> b -> a): each page once, then the end."""
+        pages = {
+            None: page_json([run_json(id="run_a")], has_more=True),
+            "run_a": page_json([run_json(id="run_b")], has_more=True),
+            "run_b": page_json([run_json(id="run_a")], has_more=True),
+        }
+        requests: list[httpx.Request] = []
+
+        def handler(request: httpx.Request) -> httpx.Response:
+            requests.append(request)
+            assert len(requests) < 20, "the iteration does not end"
+            return httpx.Response(200, json=pages[request.url.params.get("after")])
+
+        assert ["run_a", "run_b"] == [run.id for run in flavour.client(handler).runs.list("t")]
+        assert 3 == len(requests)

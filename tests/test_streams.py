@@ -33,6 +33,7 @@ import streamkit
 from streamkit import ResponseError, StreamError, StreamkitError, TransportError, models
 from streamkit import testing as builders
 from streamkit._assistants.handlers import CALLBACKS
+from streamkit.errors import LimitExceededError, ToolError
 from streamkit.recordings import NAMES, read_bytes
 from streamkit.sse import SSEDecoder
 from tests.flavours import (
@@ -217,19 +218,29 @@ class Server:
         self.requests: list[tuple[str, str, Any]] = []
         self.final = final
         self.pending = pending
+        #: The most requests answered: past it, the test fails (a client that loops).
+        self.limit = 1000
+        #: Answers (functions of the flavour) for the next GETs, before ``final``'s.
+        self.gets: list[Callable[[Flavour], httpx.Response]] = []
+        #: Answer every steps page with has_more and the same cursor (a server that loops).
+        self.step_pages_repeat = False
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
         body = json.loads(request.content) if request.content else None
         self.requests.append((request.method, request.url.path, body))
+        assert len(self.requests) <= self.limit, "the client does not stop"
         if request.method == "POST":
             answer = self.streams.pop(0)
             return sse(self.flavour, answer) if isinstance(answer, bytes) else answer(self.flavour)
+        if self.gets:
+            return self.gets.pop(0)(self.flavour)
         assert self.final is not None, f"unexpected {request.method} {request.url.path}"
         path = request.url.path
         if path.endswith("/steps"):
-            return httpx.Response(
-                200, json=page([streamkit.to_dict(s) for s in self.final.run_steps.values()])
-            )
+            steps = [streamkit.to_dict(s) for s in self.final.run_steps.values()]
+            if self.step_pages_repeat:
+                return httpx.Response(200, json=page(steps, has_more=True, last_id=steps[-1]["id"]))
+            return httpx.Response(200, json=page(steps))
         if "/messages/" in path:
             message = self.final.messages[path.rsplit("/", 1)[1]]
             return httpx.Response(200, json=streamkit.to_dict(message))
@@ -383,7 +394,7 @@ class TestToolLoop:
             "t",
             assistant_id="a",
             handler=handler,
-            tools={"get_current_weather": get_current_weather},
+            functions={"get_current_weather": get_current_weather},
         ) as stream:
             text = "".join(stream.text_deltas)
         assert "completed" == stream.final_run().status
@@ -407,7 +418,7 @@ class TestToolLoop:
         stream = flavour.client(server).runs.stream(
             "t",
             assistant_id="a",
-            tools={
+            functions={
                 "fetch_current_datetime": lambda: "2024-01-01 12:00",
                 "fetch_weather": lambda location: f"rain in {location}",
             },
@@ -443,7 +454,7 @@ class TestToolLoop:
         stream = flavour.client(server).runs.stream(
             "t",
             assistant_id="a",
-            tools={
+            functions={
                 "fetch_current_datetime": fetch_current_datetime,
                 "fetch_weather": fetch_weather,
             },
@@ -466,7 +477,7 @@ class TestToolLoop:
         stream = flavour.client(server).runs.stream(
             "t",
             assistant_id="a",
-            tools={
+            functions={
                 "fetch_current_datetime": fetch_current_datetime,
                 "fetch_weather": lambda location: "dry",
             },
@@ -489,7 +500,7 @@ class TestToolLoop:
             "t",
             assistant_id="a",
             handler=handler,
-            tools={"get_current_weather": get_current_weather},
+            functions={"get_current_weather": get_current_weather},
             tool_errors="raise",
         )
         with pytest.raises(Boom, match="down") as caught:
@@ -506,7 +517,7 @@ class TestToolLoop:
             return "sunny"
 
         stream = flavour.client(server).runs.stream(
-            "t", assistant_id="a", tools={"get_current_weather": get_current_weather}
+            "t", assistant_id="a", functions={"get_current_weather": get_current_weather}
         )
         # The exception is caught by hand and dropped inside catch_warnings: its traceback
         # holds the coroutine, which must be finalized here, not in some later test.
@@ -536,7 +547,7 @@ class TestToolLoop:
             "t",
             assistant_id="a",
             handler=handler,
-            tools={"get_current_weather": get_current_weather},
+            functions={"get_current_weather": get_current_weather},
         )
         assert "completed" == stream.final_run().status
         assert [
@@ -556,7 +567,7 @@ class TestToolLoop:
             "t",
             assistant_id="a",
             handler=handler,
-            tools={"get_current_weather": get_current_weather},
+            functions={"get_current_weather": get_current_weather},
             tool_errors="raise",
         )
         with pytest.raises(Boom, match="weather service down") as caught:
@@ -567,11 +578,36 @@ class TestToolLoop:
         assert handler.accumulator is unwrap(stream.accumulator)
         assert FN_RUN == handler.accumulator.final_run  # readable: the run waiting for outputs
 
-    def test_missing_function(self, flavour: Flavour) -> None:
-        """A call naming no given function submits a LookupError's text; the others still run."""
+    def test_missing_function_raises_tool_error(self, flavour: Flavour) -> None:
+        """A call naming no given function: ToolError naming it; nothing called, nothing sent."""
+        server = Server(flavour, PARALLEL, continuation_of(PARALLEL))
+        called: list[str] = []
+        handler = recorder(flavour, ["on_exception", "on_end"])
+        stream = flavour.client(server).runs.stream(
+            "t",
+            assistant_id="a",
+            handler=handler,
+            functions={"fetch_weather": lambda location: called.append(location)},
+        )
+        with pytest.raises(ToolError, match="'fetch_current_datetime'") as caught:
+            stream.until_done()
+        assert "fetch_current_datetime" == caught.value.function_name
+        assert "call_01" == caught.value.tool_call_id
+        assert "run_01" == caught.value.run_id
+        assert isinstance(caught.value, StreamkitError)
+        assert ["POST /v1/threads/t/runs"] == server.paths()  # nothing was submitted
+        assert [] == called  # checked before any function runs
+        assert [("on_exception", (caught.value,)), ("on_end", ())] == handler.calls
+        assert "requires_action" == caught.value.accumulator.final_run.status
+
+    def test_missing_function_submitted_when_asked(self, flavour: Flavour) -> None:
+        """unknown_functions="submit": its error text is submitted; the others still run."""
         server = Server(flavour, PARALLEL, continuation_of(PARALLEL))
         stream = flavour.client(server).runs.stream(
-            "t", assistant_id="a", tools={"fetch_weather": lambda location: "fog"}
+            "t",
+            assistant_id="a",
+            functions={"fetch_weather": lambda location: "fog"},
+            unknown_functions="submit",
         )
         assert "completed" == stream.final_run().status
         assert [
@@ -583,6 +619,50 @@ class TestToolLoop:
             },
             {"tool_call_id": "call_02", "output": "fog"},
         ] == server.submitted()
+        assert {"assistant_id": "a", "stream": True} == server.requests[0][2]
+
+    def test_unknown_functions_is_checked(self, flavour: Flavour) -> None:
+        client = flavour.client(Server(flavour))
+        with pytest.raises(ValueError, match="unknown_functions must be 'raise' or 'submit'"):
+            client.runs.stream("t", assistant_id="a", unknown_functions="ignore")
+
+    def test_tools_is_the_apis_parameter(self, flavour: Flavour) -> None:
+        """tools= is sent as the API's tool definitions; functions= are the tool loop's."""
+        tools: list[Any] = [
+            {"type": "code_interpreter"},
+            {"type": "function", "function": {"name": "get_current_weather"}},
+        ]
+        server = Server(flavour, REQUIRES_ACTION, CONTINUATION)
+        stream = flavour.client(server).runs.stream(
+            "t",
+            assistant_id="a",
+            tools=tools,
+            functions={"get_current_weather": lambda: "dry"},
+        )
+        assert "completed" == stream.final_run().status
+        assert {"assistant_id": "a", "tools": tools, "stream": True} == server.requests[0][2]
+        assert [{"tool_call_id": FN_CALL.id, "output": "dry"}] == server.submitted()
+
+    def test_only_builtin_tools(self, flavour: Flavour) -> None:
+        """tools=[{"type": "code_interpreter"}] alone: sent as it is (it once raised ValueError)."""
+        server = Server(flavour, TEXT_RUN)
+        stream = flavour.client(server).runs.stream(
+            "t", assistant_id="a", tools=[{"type": "code_interpreter"}]
+        )
+        assert "completed" == stream.final_run().status
+        assert [{"type": "code_interpreter"}] == server.requests[0][2]["tools"]
+
+    def test_a_mapping_as_tools_is_a_type_error(self, flavour: Flavour) -> None:
+        """The old form, tools={name: function}, names the new one instead of sending garbage."""
+        server = Server(flavour, TEXT_RUN)
+        client = flavour.client(server)
+        with pytest.raises(TypeError, match=r"functions=\{'name': function\}"):
+            client.runs.stream("t", assistant_id="a", tools={"f": print})
+        with pytest.raises(TypeError, match="functions="):
+            client.threads.create_and_run_stream(assistant_id="a", tools={"f": print})
+        with pytest.raises(TypeError, match="must map the names"):
+            client.runs.stream("t", assistant_id="a", functions=[print])
+        assert [] == server.requests
 
     @pytest.mark.parametrize("form", ["list", "dict"])
     def test_on_requires_action_returns_the_outputs(self, flavour: Flavour, form: str) -> None:
@@ -603,7 +683,7 @@ class TestToolLoop:
             "t",
             assistant_id="a",
             handler=handler,
-            tools={"get_current_weather": lambda: called.append("function")},
+            functions={"get_current_weather": lambda: called.append("function")},
         )
         assert "completed" == stream.final_run().status
         output = "from the list" if form == "list" else '{"temperature": 21}'
@@ -631,13 +711,113 @@ class TestToolLoop:
         """create_and_run_stream has no thread id: outputs go to the thread the run names."""
         server = Server(flavour, REQUIRES_ACTION, CONTINUATION)
         stream = flavour.client(server).threads.create_and_run_stream(
-            assistant_id="a", tools={"get_current_weather": lambda: "hail"}
+            assistant_id="a", functions={"get_current_weather": lambda: "hail"}
         )
         assert "completed" == stream.final_run().status
         path = f"/v1/threads/{FN_RUN.thread_id}/runs/{FN_RUN.id}/submit_tool_outputs"
         assert ["POST /v1/threads/runs", f"POST {path}"] == server.paths()
         assert {"assistant_id": "a", "stream": True} == server.requests[0][2]
         assert [{"tool_call_id": FN_CALL.id, "output": "hail"}] == server.submitted()
+
+    def test_create_and_run_stream_takes_the_stream_options(self, flavour: Flavour) -> None:
+        """recover, tool_errors and functions are create_and_run_stream's own, never sent."""
+        server = Server(flavour, REQUIRES_ACTION)
+        tools: list[Any] = [{"type": "function", "function": {"name": "get_current_weather"}}]
+
+        def get_current_weather() -> str:
+            raise Boom("down")
+
+        stream = flavour.client(server).threads.create_and_run_stream(
+            assistant_id="a",
+            tools=tools,
+            functions={"get_current_weather": get_current_weather},
+            tool_errors="raise",
+            recover=False,
+        )
+        with pytest.raises(Boom, match="down"):
+            stream.until_done()  # tool_errors="raise" honoured
+        assert {"assistant_id": "a", "tools": tools, "stream": True} == server.requests[0][2]
+        assert 1 == len(server.requests)
+
+    def test_create_and_run_stream_recover_false(self, flavour: Flavour) -> None:
+        """recover=False on create_and_run_stream: a broken stream raises, nothing read back."""
+        cut = halfway(TEXT_RUN)
+        server = Server(flavour, reset(cut), final=streamkit.replay(TEXT_RUN))
+        stream = flavour.client(server).threads.create_and_run_stream(
+            assistant_id="a", recover=False
+        )
+        with pytest.raises(TransportError, match="the stream broke after"):
+            stream.until_done()
+        assert ["POST /v1/threads/runs"] == server.paths()
+        assert {"assistant_id": "a", "stream": True} == server.requests[0][2]
+
+    def test_submit_tool_outputs_stream_with_functions(self, flavour: Flavour) -> None:
+        """submit_tool_outputs_stream(functions=...) answers a further requires_action too."""
+        server = Server(flavour, requires_action_again(), CONTINUATION)
+        first = [{"tool_call_id": FN_CALL.id, "output": "sunny"}]
+        stream = flavour.client(server).runs.submit_tool_outputs_stream(
+            "t", FN_RUN.id, tool_outputs=first, functions={"get_current_weather": lambda: "rain"}
+        )
+        assert "completed" == stream.final_run().status
+        assert [f"POST {SUBMIT_PATH}", f"POST {SUBMIT_PATH}"] == server.paths()
+        assert first == server.requests[0][2]["tool_outputs"]
+        assert [{"tool_call_id": FN_CALL.id, "output": "rain"}] == server.submitted()
+
+    def test_tool_rounds_are_bounded(self, flavour: Flavour) -> None:
+        """A run requiring action round after round: LimitExceededError after max_tool_rounds."""
+        server = Server(flavour, REQUIRES_ACTION, *[requires_action_again()] * 5)
+        handler = recorder(flavour, ["on_exception", "on_end"])
+        stream = flavour.client(server).runs.stream(
+            "t",
+            assistant_id="a",
+            handler=handler,
+            functions={"get_current_weather": lambda: "again"},
+            max_tool_rounds=2,
+        )
+        with pytest.raises(LimitExceededError, match="max_tool_rounds=2") as caught:
+            stream.until_done()
+        assert ("max_tool_rounds", 2) == (caught.value.limit, caught.value.value)
+        assert ["POST /v1/threads/t/runs"] + [f"POST {SUBMIT_PATH}"] * 2 == server.paths()
+        assert ["on_exception", "on_end"] == names_of(handler.calls)
+
+    @pytest.mark.parametrize("flavour", ["sync"], indirect=True)
+    def test_tool_rounds_default_to_16(self, flavour: Flavour) -> None:
+        server = Server(flavour, REQUIRES_ACTION, *[requires_action_again()] * 20)
+        stream = flavour.client(server).runs.stream(
+            "t", assistant_id="a", functions={"get_current_weather": lambda: "again"}
+        )
+        with pytest.raises(LimitExceededError, match="max_tool_rounds=16"):
+            stream.until_done()
+        assert 1 + 16 == len(server.requests)
+
+    def test_handler_outputs_count_as_rounds(self, flavour: Flavour) -> None:
+        """Outputs from on_requires_action are rounds too: the bound holds without functions."""
+        server = Server(flavour, REQUIRES_ACTION, *[requires_action_again()] * 5)
+        handler = recorder(
+            flavour,
+            ["on_requires_action"],
+            returns={"on_requires_action": lambda run, calls: {c.id: "x" for c in calls}},
+        )
+        stream = flavour.client(server).runs.stream(
+            "t", assistant_id="a", handler=handler, max_tool_rounds=3
+        )
+        with pytest.raises(LimitExceededError):
+            stream.until_done()
+        assert 1 + 3 == len(server.requests)
+
+
+def requires_action_again() -> bytes:
+    """A continuation after which the run of function-call-requires-action waits again."""
+    data = streamkit.to_dict(FN_RUN)
+    events = [
+        builders.event("thread.run.queued", dict(data, status="queued", required_action=None)),
+        builders.event(
+            "thread.run.in_progress", dict(data, status="in_progress", required_action=None)
+        ),
+        builders.event("thread.run.requires_action", data),
+        builders.DONE,
+    ]
+    return builders.encode(events)
 
 
 # --- Callbacks that raise, server errors -----------------------------------------------------
@@ -759,6 +939,88 @@ class TestRecovery:
         assert ["POST /v1/threads/t/runs", *polls * 3] == server.paths()
         assert [1.0, 1.0] == sleeps  # two polls found it in progress: two pauses, no real wait
 
+    def test_polls_are_bounded(self, flavour: Flavour) -> None:
+        """A run that never settles: LimitExceededError after max_polls reads, not a hang."""
+        server = Server(flavour, reset(halfway(TEXT_RUN)), final=self.FINAL, pending=10**6)
+        server.limit = 60
+        sleeps: list[float] = []
+        handler = recorder(flavour, ["on_exception", "on_end"])
+        stream = flavour.client(server, sleeps=sleeps).runs.stream(
+            "t", assistant_id="a", handler=handler, max_polls=3
+        )
+        with pytest.raises(LimitExceededError, match=r"\(max_polls=3\)") as caught:
+            stream.until_done()
+        assert ("max_polls", 3) == (caught.value.limit, caught.value.value)
+        assert "after 3 reads" in str(caught.value)
+        run_gets = [p for p in server.paths() if p == f"GET /v1/threads/t/runs/{self.run_id()}"]
+        assert 3 == len(run_gets)
+        assert [1.0, 1.0] == sleeps
+        assert ["on_exception", "on_end"] == names_of(handler.calls)
+        assert "in_progress" == caught.value.accumulator.runs[self.run_id()].status
+
+    def test_poll_deadline_on_the_clients_clock(self, flavour: Flavour) -> None:
+        """poll_deadline is measured on the client's clock (here: the fake sleeps, summed)."""
+        server = Server(flavour, reset(halfway(TEXT_RUN)), final=self.FINAL, pending=10**6)
+        server.limit = 60
+        sleeps: list[float] = []
+        client = flavour.client(server, sleeps=sleeps, clock=lambda: sum(sleeps))
+        stream = client.runs.stream("t", assistant_id="a", poll_interval=2.0, poll_deadline=5.0)
+        with pytest.raises(LimitExceededError, match=r"\(poll_deadline=5.0\)") as caught:
+            stream.until_done()
+        assert ("poll_deadline", 5.0) == (caught.value.limit, caught.value.value)
+        assert [2.0, 2.0, 2.0] == sleeps  # reads at 0, 2, 4 and 6 s: past 5 s, it stops
+        run_gets = [p for p in server.paths() if p == f"GET /v1/threads/t/runs/{self.run_id()}"]
+        assert 4 == len(run_gets)
+
+    @pytest.mark.parametrize("flavour", ["sync"], indirect=True)
+    def test_poll_deadline_defaults_to_600_seconds(self, flavour: Flavour) -> None:
+        server = Server(flavour, reset(halfway(TEXT_RUN)), final=self.FINAL, pending=10**6)
+        sleeps: list[float] = []
+        client = flavour.client(server, sleeps=sleeps, clock=lambda: sum(sleeps))
+        stream = client.runs.stream("t", assistant_id="a", poll_interval=100.0)
+        with pytest.raises(LimitExceededError, match=r"poll_deadline=600\.0"):
+            stream.until_done()
+        assert [100.0] * 6 == sleeps
+
+    @pytest.mark.parametrize("flavour", ["sync"], indirect=True)
+    def test_polls_default_to_600(self, flavour: Flavour) -> None:
+        server = Server(flavour, reset(halfway(TEXT_RUN)), final=self.FINAL, pending=10**6)
+        server.limit = 3000
+        sleeps: list[float] = []
+        client = flavour.client(server, sleeps=sleeps, clock=lambda: 0.0)
+        stream = client.runs.stream("t", assistant_id="a")
+        with pytest.raises(LimitExceededError, match="max_polls=600"):
+            stream.until_done()
+        assert 599 == len(sleeps)
+
+    def test_a_reply_that_is_not_json(self, flavour: Flavour) -> None:
+        """Recovery reading an HTML page (a proxy's) raises ResponseError, not JSONDecodeError."""
+
+        def html(flavour: Flavour) -> httpx.Response:
+            return httpx.Response(
+                200,
+                headers={"content-type": "text/html", "x-request-id": "req_html"},
+                content=b"<html>private page</html>",
+            )
+
+        server = Server(flavour, reset(halfway(TEXT_RUN)), final=self.FINAL)
+        server.gets = [html]
+        stream = flavour.client(server).runs.stream("t", assistant_id="a")
+        with pytest.raises(ResponseError, match="not JSON") as caught:
+            stream.until_done()
+        assert (200, "req_html") == (caught.value.status_code, caught.value.request_id)
+        assert "private" not in str(caught.value)
+
+    def test_a_step_page_that_repeats_ends_the_walk(self, flavour: Flavour) -> None:
+        """Steps answered with the same page again (has_more, same cursor): the walk ends."""
+        server = Server(flavour, reset(halfway(TEXT_RUN)), final=self.FINAL)
+        server.limit = 60
+        server.step_pages_repeat = True
+        stream = flavour.client(server).runs.stream("t", assistant_id="a")
+        assert self.FINAL.final_run == stream.final_run()
+        steps_path = f"GET /v1/threads/t/runs/{self.run_id()}/steps"
+        assert 2 == server.paths().count(steps_path)  # the first page, and its repeat
+
     def test_recovered_run_that_requires_action_goes_on_with_the_tools(
         self, flavour: Flavour
     ) -> None:
@@ -767,7 +1029,10 @@ class TestRecovery:
         server = Server(flavour, reset(cut), CONTINUATION, final=streamkit.replay(REQUIRES_ACTION))
         handler = recorder(flavour, ["on_requires_action", "on_run_done", "on_end"])
         stream = flavour.client(server).runs.stream(
-            "t", assistant_id="a", handler=handler, tools={"get_current_weather": lambda: "mild"}
+            "t",
+            assistant_id="a",
+            handler=handler,
+            functions={"get_current_weather": lambda: "mild"},
         )
         assert "completed" == stream.final_run().status
         assert [

@@ -15,7 +15,9 @@ from streamkit import ResponseError, TransportError
 from streamkit._assistants import endpoints
 from streamkit._engine.requests import Request
 from streamkit._transport import (
+    DEFAULT_LIMITS,
     MAX_BACKOFF,
+    AsyncTransport,
     Done,
     Send,
     Sleep,
@@ -233,3 +235,53 @@ def test_a_transport_made_alone() -> None:
     made.close()
     with pytest.raises(ValueError, match="API key"):
         SyncTransport(api_key="")
+
+
+class TestLimits:
+    @pytest.mark.parametrize("name", ["Client", "AsyncClient"])
+    def test_a_client_streamkit_makes_allows_a_thousand_connections(
+        self, monkeypatch: pytest.MonkeyPatch, name: str
+    ) -> None:
+        """The httpx client streamkit makes has room for 1000 streams (httpx's default: 100)."""
+        made: list[dict[str, Any]] = []
+        real = getattr(httpx, name)
+
+        def spy(**options: Any) -> Any:
+            made.append(options)
+            return real(**options)
+
+        monkeypatch.setattr(httpx, name, spy)
+        transport_class = SyncTransport if name == "Client" else AsyncTransport
+        transport_class(api_key="sk-limits")
+        [options] = made
+        limits = options["limits"]
+        assert (1000, 100) == (limits.max_connections, limits.max_keepalive_connections)
+        assert DEFAULT_LIMITS is limits
+
+    def test_a_given_client_keeps_its_own(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """http_client= is used as it is: its limits are the caller's."""
+        made: list[Any] = []
+        seen: list[httpx.Request] = []
+        own = httpx.Client(
+            limits=httpx.Limits(max_connections=7),
+            transport=httpx.MockTransport(lambda r: seen.append(r) or httpx.Response(200, json=1)),
+        )
+        monkeypatch.setattr(httpx, "Client", lambda **options: made.append(options))
+        transport = SyncTransport(api_key="sk-limits", http_client=own)
+        assert 1 == transport.send(Request(method="GET", path="/x"))
+        assert ([], 1) == (made, len(seen))
+        own.close()
+
+
+def test_an_open_that_fails_names_no_credential(flavour: Flavour) -> None:
+    """Streams too: the URL in a TransportError has no userinfo and no query."""
+
+    def refuse(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("refused", request=request)
+
+    base = "https://me:pa55@api.test/v1?api-key=SECRETKEY"
+    transport = flavour.transport(refuse, base_url=base)
+    with pytest.raises(TransportError) as info, transport.open(STREAM):
+        pytest.fail("opened")
+    assert "POST https://api.test/v1/threads/t/runs: ConnectError" == str(info.value)
+    assert "SECRETKEY" not in repr(transport)

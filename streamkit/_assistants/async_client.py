@@ -12,6 +12,7 @@ them through ``client.transport`` (:class:`~streamkit._transport.AsyncTransport`
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from typing import Any, Generic, TypeVar
 
@@ -20,7 +21,7 @@ from typing_extensions import Unpack
 
 from streamkit import models as m
 from streamkit._assistants import endpoints
-from streamkit._assistants.endpoints import Listing
+from streamkit._assistants.endpoints import Listing, PageWalk
 from streamkit._assistants.handlers import AsyncEventHandler
 from streamkit._assistants.params import (
     RunCreateParams,
@@ -28,10 +29,10 @@ from streamkit._assistants.params import (
     RunStepInclude,
     RunStepListParams,
     RunStreamParams,
+    StreamOptions,
     ThreadCreateAndRunParams,
     ThreadCreateAndRunStreamParams,
-    ToolErrors,
-    ToolFunction,
+    split_options,
 )
 from streamkit._assistants.stream import AsyncRunStream
 from streamkit._transport import AsyncTransport, TransportOwner
@@ -44,7 +45,8 @@ T = TypeVar("T")
 class AsyncPage(Generic[T]):
     """One page of a list endpoint; ``async for`` walks every page on its own.
 
-    The attributes are :class:`~streamkit.Page`'s.
+    The attributes and the walk (``after``, or backwards with ``before``;
+    ending at a page that makes no progress) are :class:`~streamkit.Page`'s.
     """
 
     def __init__(self, listing: Listing[T], transport: AsyncTransport) -> None:
@@ -52,18 +54,21 @@ class AsyncPage(Generic[T]):
         self.has_more = listing.has_more
         self.first_id = listing.first_id
         self.last_id = listing.last_id
-        self._next_page = listing.next_page
+        self._listing = listing
         self._transport = transport
 
     async def __aiter__(self) -> AsyncIterator[T]:
         for item in self.data:
             yield item
-        call = self._next_page
+        walk = PageWalk()
+        call = walk.next_call(self._listing)
         while call is not None:
             listing = await self._transport.call(call)
+            if not walk.fresh(listing):
+                break  # the server answered a page already seen
             for item in listing.data:
                 yield item
-            call = listing.next_page
+            call = walk.next_call(listing)
 
     def __repr__(self) -> str:
         return f"<AsyncPage of {len(self.data)}, has_more={self.has_more}>"
@@ -86,6 +91,7 @@ class AsyncClient(TransportOwner[AsyncTransport]):
         max_retries: int = 2,
         http_client: httpx.AsyncClient | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.transport = AsyncTransport(
             api_key=api_key,
@@ -94,6 +100,7 @@ class AsyncClient(TransportOwner[AsyncTransport]):
             max_retries=max_retries,
             http_client=http_client,
             sleep=sleep,
+            clock=clock,
         )
         self.runs, self.threads = _AsyncRuns(self), _AsyncThreads(self)
 
@@ -129,21 +136,16 @@ class _AsyncRuns:
         *,
         assistant_id: str,
         handler: AsyncEventHandler | None = None,
-        tools: Mapping[str, ToolFunction] | None = None,
-        tool_errors: ToolErrors = "submit",
-        recover: bool = True,
         **params: Unpack[RunStreamParams],
     ) -> AsyncRunStream:
-        """Create a run and stream it (``async with``, ``async for``); as ``Client.runs.stream``."""
-        request = endpoints.stream_run(thread_id, assistant_id=assistant_id, **params)
+        """Create a run and stream it (``async with``, ``async for``); as ``Client.runs.stream``.
+
+        The parameters are the sync client's; ``functions`` may be ``async def``.
+        """
+        sent, options = split_options(params)
+        request = endpoints.stream_run(thread_id, assistant_id=assistant_id, **sent)
         return AsyncRunStream(
-            self._transport,
-            request,
-            thread_id=thread_id,
-            handler=handler,
-            functions=tools,
-            tool_errors=tool_errors,
-            recover=recover,
+            self._transport, request, thread_id=thread_id, handler=handler, **options
         )
 
     async def retrieve(self, thread_id: str, run_id: str) -> m.Run:
@@ -181,13 +183,16 @@ class _AsyncRuns:
         *,
         tool_outputs: Sequence[Mapping[str, Any]],
         handler: AsyncEventHandler | None = None,
+        **options: Unpack[StreamOptions],
     ) -> AsyncRunStream:
-        """Submit tool outputs and stream the run's continuation.
+        """Submit tool outputs and stream the run's continuation (options as ``stream``'s).
 
         Read the :class:`AsyncRunStream` with ``async for`` or ``await stream.until_done()``.
         """
         request = endpoints.submit_tool_outputs_stream(thread_id, run_id, tool_outputs=tool_outputs)
-        return AsyncRunStream(self._transport, request, thread_id=thread_id, handler=handler)
+        return AsyncRunStream(
+            self._transport, request, thread_id=thread_id, handler=handler, **options
+        )
 
 
 class _AsyncSteps:
@@ -235,15 +240,9 @@ class _AsyncThreads:
         *,
         assistant_id: str,
         handler: AsyncEventHandler | None = None,
-        tools: Mapping[str, ToolFunction] | None = None,
         **params: Unpack[ThreadCreateAndRunStreamParams],
     ) -> AsyncRunStream:
-        """Create a thread, run it and stream the run."""
-        request = endpoints.create_thread_and_run_stream(assistant_id=assistant_id, **params)
-        return AsyncRunStream(
-            self._transport,
-            request,
-            thread_id=None,
-            handler=handler,
-            functions=tools,
-        )
+        """Create a thread, run it and stream the run (parameters as the sync client's)."""
+        sent, options = split_options(params)
+        request = endpoints.create_thread_and_run_stream(assistant_id=assistant_id, **sent)
+        return AsyncRunStream(self._transport, request, thread_id=None, handler=handler, **options)

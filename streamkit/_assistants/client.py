@@ -7,9 +7,10 @@ endpoint (``client.runs.create``, ``.stream``, ``.retrieve``, ``.update``,
 ``client.threads.create_and_run`` / ``.create_and_run_stream``). Streaming
 methods return a :class:`RunStream`, which owns an
 :class:`~streamkit.Accumulator`, drives an optional
-:class:`~streamkit.EventHandler`, and -- given ``tools`` -- answers
-``requires_action`` by calling the functions and submitting their outputs,
-carrying on in the same stream and accumulator.
+:class:`~streamkit.EventHandler`, and -- given ``functions`` -- answers
+``requires_action`` by calling them and submitting their outputs, carrying
+on in the same stream and accumulator (``tools`` is the API's parameter, the
+tool definitions the model may call).
 
 The endpoints are described once, sans-IO, in
 :mod:`~streamkit._assistants.endpoints` (shared with the async client, see
@@ -33,7 +34,7 @@ from typing_extensions import Unpack
 
 from streamkit import models as m
 from streamkit._assistants import endpoints
-from streamkit._assistants.endpoints import Listing
+from streamkit._assistants.endpoints import Listing, PageWalk
 from streamkit._assistants.handlers import EventHandler
 from streamkit._assistants.params import (
     FILE_SEARCH_CONTENT,
@@ -42,10 +43,11 @@ from streamkit._assistants.params import (
     RunStepInclude,
     RunStepListParams,
     RunStreamParams,
+    StreamOptions,
     ThreadCreateAndRunParams,
     ThreadCreateAndRunStreamParams,
-    ToolErrors,
     ToolFunction,
+    split_options,
 )
 from streamkit._assistants.stream import RunStream
 from streamkit._transport import DEFAULT_BASE_URL, SyncTransport, TransportOwner
@@ -63,7 +65,14 @@ T = TypeVar("T")
 
 
 class Page(Generic[T]):
-    """One page of a list endpoint; iterating it walks every page (``after`` cursor) on its own.
+    """One page of a list endpoint; iterating it walks every page on its own.
+
+    The pages follow the ``after`` cursor (each page's last id); a list asked
+    for with ``before=`` walks backwards instead, each next page ``before``
+    the first id of the one yielded last (items within a page keep the
+    list's order). The walk ends at the last page, and at a page that makes
+    no progress (``has_more`` with no data, or a cursor already followed),
+    so a misbehaving server cannot make it loop.
 
     Attributes:
         data: the items of this page.
@@ -77,16 +86,19 @@ class Page(Generic[T]):
         self.has_more = listing.has_more
         self.first_id = listing.first_id
         self.last_id = listing.last_id
-        self._next_page = listing.next_page
+        self._listing = listing
         self._transport = transport
 
     def __iter__(self) -> Iterator[T]:
         yield from self.data
-        call = self._next_page
+        walk = PageWalk()
+        call = walk.next_call(self._listing)
         while call is not None:
             listing = self._transport.call(call)
+            if not walk.fresh(listing):
+                break  # the server answered a page already seen
             yield from listing.data
-            call = listing.next_page
+            call = walk.next_call(listing)
 
     def __repr__(self) -> str:
         return f"<Page of {len(self.data)}, has_more={self.has_more}>"
@@ -101,9 +113,13 @@ class Client(TransportOwner[SyncTransport]):
         timeout: seconds (or an ``httpx.Timeout``) for every request.
         max_retries: how often a non-streaming request is retried after a
             408, 409, 429, a 5xx or a connection error.
-        http_client: an ``httpx.Client`` to use (its transport, proxies ...);
-            streamkit sets the URL and headers on each request.
-        sleep: what waits between retries (for tests).
+        http_client: an ``httpx.Client`` to use (its transport, proxies,
+            limits ...); streamkit sets the URL and headers on each request.
+            Without one, streamkit makes one allowing 1000 connections (100
+            kept alive): a run stream holds its connection for the whole run.
+        sleep: what waits between retries and polls (for tests).
+        clock: seconds, monotonic: what measures recovery's ``poll_deadline``
+            (for tests).
 
     Attributes:
         transport: the :class:`~streamkit._transport.SyncTransport` every
@@ -127,6 +143,7 @@ class Client(TransportOwner[SyncTransport]):
         max_retries: int = 2,
         http_client: httpx.Client | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.transport = SyncTransport(
             api_key=api_key,
@@ -135,6 +152,7 @@ class Client(TransportOwner[SyncTransport]):
             max_retries=max_retries,
             http_client=http_client,
             sleep=sleep,
+            clock=clock,
         )
         self.runs, self.threads = _Runs(self), _Threads(self)
 
@@ -171,9 +189,6 @@ class _Runs:
         *,
         assistant_id: str,
         handler: EventHandler | None = None,
-        tools: Mapping[str, ToolFunction] | None = None,
-        tool_errors: ToolErrors = "submit",
-        recover: bool = True,
         **params: Unpack[RunStreamParams],
     ) -> RunStream:
         """Create a run and stream it: a :class:`RunStream` (use it as a context manager).
@@ -182,28 +197,33 @@ class _Runs:
             thread_id: the thread.
             assistant_id: the assistant.
             handler: callbacks to drive.
-            tools: functions by name; when the run requires action they are
-                called with the parsed JSON arguments and their outputs are
-                submitted, in the same stream.
-            tool_errors: ``"submit"`` (a function that raises submits
-                ``"error: <type>: <message>"`` as its output) or ``"raise"``.
-            recover: if the stream breaks mid-run (connection reset,
-                truncated body, no ``done``), read the run, its steps and
-                messages back and poll until the run settles, into the same
-                snapshots. On by default.
-            **params: any other parameter of the Runs reference (model,
-                instructions, metadata, temperature ...).
+            **params: the API's parameters of the Runs reference (``tools``,
+                ``model``, ``instructions``, ``include``, ``metadata`` ...;
+                :class:`~streamkit._assistants.params.RunCreateParams`), and
+                streamkit's own, which are never sent
+                (:class:`~streamkit._assistants.params.StreamOptions`):
+
+                - ``functions``: Python functions by name; when the run
+                  requires action they are called with the parsed JSON
+                  arguments and their outputs are submitted, in the same
+                  stream. ``tools=`` stays the API's tool definitions.
+                - ``tool_errors``: ``"submit"`` (default: a function that
+                  raises submits ``"error: <type>: <message>"``) or ``"raise"``.
+                - ``unknown_functions``: ``"raise"`` (default: a call naming no
+                  given function raises :class:`~streamkit.errors.ToolError`,
+                  nothing submitted) or ``"submit"`` (its error text is its output).
+                - ``max_tool_rounds``: the most rounds of outputs (default 16).
+                - ``recover``: if the stream breaks mid-run (connection reset,
+                  truncated body, no ``done``), read the run, its steps and
+                  messages back and poll until the run settles, into the same
+                  snapshots. On by default.
+                - ``poll_interval`` (1.0 s), ``max_polls`` (600) and
+                  ``poll_deadline`` (600.0 s): recovery's pace and bounds;
+                  past a bound, :class:`~streamkit.errors.LimitExceededError`.
         """
-        request = endpoints.stream_run(thread_id, assistant_id=assistant_id, **params)
-        return RunStream(
-            self._transport,
-            request,
-            thread_id=thread_id,
-            handler=handler,
-            functions=tools,
-            tool_errors=tool_errors,
-            recover=recover,
-        )
+        sent, options = split_options(params)
+        request = endpoints.stream_run(thread_id, assistant_id=assistant_id, **sent)
+        return RunStream(self._transport, request, thread_id=thread_id, handler=handler, **options)
 
     def retrieve(self, thread_id: str, run_id: str) -> m.Run:
         """Retrieve a run."""
@@ -236,10 +256,15 @@ class _Runs:
         *,
         tool_outputs: Sequence[Mapping[str, Any]],
         handler: EventHandler | None = None,
+        **options: Unpack[StreamOptions],
     ) -> RunStream:
-        """Submit tool outputs and stream the run's continuation."""
+        """Submit tool outputs and stream the run's continuation.
+
+        ``options`` are :meth:`stream`'s own (``functions`` answers a further
+        ``requires_action``, ``recover`` ...); nothing of them is sent.
+        """
         request = endpoints.submit_tool_outputs_stream(thread_id, run_id, tool_outputs=tool_outputs)
-        return RunStream(self._transport, request, thread_id=thread_id, handler=handler)
+        return RunStream(self._transport, request, thread_id=thread_id, handler=handler, **options)
 
 
 class _Steps:
@@ -287,9 +312,14 @@ class _Threads:
         *,
         assistant_id: str,
         handler: EventHandler | None = None,
-        tools: Mapping[str, ToolFunction] | None = None,
         **params: Unpack[ThreadCreateAndRunStreamParams],
     ) -> RunStream:
-        """Create a thread, run it and stream the run (``thread.created`` comes first)."""
-        request = endpoints.create_thread_and_run_stream(assistant_id=assistant_id, **params)
-        return RunStream(self._transport, request, thread_id=None, handler=handler, functions=tools)
+        """Create a thread, run it and stream the run (``thread.created`` comes first).
+
+        ``params`` are the API's (``thread``, ``tools``, ``model`` ...) and
+        :meth:`_Runs.stream`'s own options (``functions``, ``tool_errors``,
+        ``recover`` ...), which are never sent.
+        """
+        sent, options = split_options(params)
+        request = endpoints.create_thread_and_run_stream(assistant_id=assistant_id, **sent)
+        return RunStream(self._transport, request, thread_id=None, handler=handler, **options)

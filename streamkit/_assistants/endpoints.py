@@ -13,7 +13,8 @@ client's methods are one line each:
 :mod:`~streamkit._assistants.client`, the same with ``await`` in
 :mod:`~streamkit._assistants.async_client`. Paging is described here too: a
 list reply parses to a :class:`Listing` that carries the :class:`Call` of the
-next page, and ``Page`` / ``AsyncPage`` only send it.
+next page, :class:`PageWalk` decides whether to follow it, and ``Page`` /
+``AsyncPage`` only send it.
 
 Bodies carry only the parameters given (``None`` included, sent as ``null``);
 list queries leave out the parameters that are ``None``.
@@ -34,9 +35,7 @@ from streamkit._assistants.params import (
     RunListParams,
     RunStepInclude,
     RunStepListParams,
-    RunStreamParams,
     ThreadCreateAndRunParams,
-    ThreadCreateAndRunStreamParams,
 )
 from streamkit._engine.convert import structurer
 from streamkit._engine.requests import Request
@@ -45,7 +44,9 @@ from streamkit.errors import StreamkitError
 __all__ = [
     "Call",
     "Listing",
+    "PageWalk",
     "cancel_run",
+    "check_tools",
     "create_run",
     "create_thread_and_run",
     "create_thread_and_run_stream",
@@ -93,8 +94,10 @@ class Listing(Generic[T]):
         has_more: whether the server has more after this page.
         first_id: the first item's id, if any.
         last_id: the last item's id, if any.
-        next_page: the call for the page after this one (the ``after``
-            cursor), or ``None`` if this is the last.
+        next_page: the call for the next page (``after`` the last id; or,
+            when listing with ``before``, ``before`` the first id), or
+            ``None`` if this is the last.
+        cursor: the id ``next_page`` asks from, if any.
     """
 
     data: list[T]
@@ -102,6 +105,43 @@ class Listing(Generic[T]):
     first_id: str | None
     last_id: str | None
     next_page: Call[Listing[T]] | None
+    cursor: str | None = None
+
+
+class PageWalk:
+    """Follows a list's pages; a page that makes no progress ends the walk.
+
+    No progress: a page with ``has_more`` but no data, or one whose cursor
+    was already followed (the server answering the same page again, or
+    going in a circle) -- such a page's items were seen and are not given
+    again. So a server cannot keep a walk going with pages that move
+    nowhere. ``Page``, ``AsyncPage`` and the run flow's recovery walk pages
+    with it::
+
+        walk = PageWalk()
+        call = walk.next_call(first)
+        while call is not None:
+            listing = send(call)
+            if not walk.fresh(listing):
+                break
+            ...  # listing.data
+            call = walk.next_call(listing)
+    """
+
+    def __init__(self) -> None:
+        self._followed: set[str] = set()
+
+    def next_call(self, listing: Listing[T]) -> Call[Listing[T]] | None:
+        """The call of the page after ``listing``, or None: the walk ends here."""
+        call, cursor = listing.next_page, listing.cursor
+        if call is None or cursor is None or not listing.data or cursor in self._followed:
+            return None
+        self._followed.add(cursor)
+        return call
+
+    def fresh(self, listing: Listing[T]) -> bool:
+        """Whether a page fetched made progress: its cursor is none already followed."""
+        return listing.cursor is None or listing.cursor not in self._followed
 
 
 def parse_as(hook: Callable[[Any], T], payload: Any) -> T:
@@ -127,15 +167,45 @@ def _call(hook: Callable[[Any], T], method: str, path: str, **request: Any) -> C
 def create_run(
     thread_id: str, *, assistant_id: str, **params: Unpack[RunCreateParams]
 ) -> Call[m.Run]:
-    """``POST /threads/{thread_id}/runs``: create a run."""
-    body = {"assistant_id": assistant_id, **params}
-    return _call(_RUN, "POST", f"/threads/{thread_id}/runs", body=body)
+    """``POST /threads/{thread_id}/runs``: create a run (``include`` goes in the query)."""
+    body, query = _run_body(assistant_id, params)
+    return _call(_RUN, "POST", f"/threads/{thread_id}/runs", body=body, params=query)
 
 
-def stream_run(thread_id: str, *, assistant_id: str, **params: Unpack[RunStreamParams]) -> Request:
+def stream_run(thread_id: str, *, assistant_id: str, **params: Unpack[RunCreateParams]) -> Request:
     """``POST /threads/{thread_id}/runs`` with ``stream: true``: create a run and stream it."""
-    body = {"assistant_id": assistant_id, **params, "stream": True}
-    return Request(method="POST", path=f"/threads/{thread_id}/runs", body=body, stream=True)
+    body, query = _run_body(assistant_id, params)
+    body["stream"] = True
+    path = f"/threads/{thread_id}/runs"
+    return Request(method="POST", path=path, params=query, body=body, stream=True)
+
+
+def _run_body(
+    assistant_id: str, params: Mapping[str, Any]
+) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """A create request's JSON body and query: ``include`` is the query's ``include[]``.
+
+    The reference (``createRun``) takes ``include[]`` as a query parameter;
+    in the body the API would reject it or ignore it.
+    """
+    body = {"assistant_id": assistant_id, **params}
+    check_tools(body.get("tools"))
+    include = body.pop("include", None)
+    return body, _query({"include": include}) or None
+
+
+def check_tools(tools: Any) -> None:
+    """Reject a mapping as the API's ``tools`` (a list of tool definitions).
+
+    ``tools=`` once took the tool loop's Python functions; they are
+    ``functions=`` now, and a mapping here would be sent as garbage.
+    """
+    if isinstance(tools, Mapping):
+        msg = (
+            "tools= is the API's list of tool definitions, e.g. [{'type': 'code_interpreter'}]; "
+            "give the tool loop's Python functions as functions={'name': function}"
+        )
+        raise TypeError(msg)
 
 
 def retrieve_run(thread_id: str, run_id: str) -> Call[m.Run]:
@@ -152,7 +222,7 @@ def update_run(thread_id: str, run_id: str, *, metadata: Mapping[str, str] | Non
 def list_runs(thread_id: str, **params: Unpack[RunListParams]) -> Call[Listing[m.Run]]:
     """``GET /threads/{thread_id}/runs``: a page of a thread's runs."""
     following = functools.partial(_next_runs, thread_id, params)
-    parse = _listing(_RUN, following)
+    parse = _listing(_RUN, following, backward=params.get("before") is not None)
     request = Request(method="GET", path=f"/threads/{thread_id}/runs", params=_query(params))
     return Call(request=request, parse=parse)
 
@@ -193,7 +263,8 @@ def list_run_steps(
     following = functools.partial(_next_steps, thread_id, run_id, params)
     path = f"/threads/{thread_id}/runs/{run_id}/steps"
     request = Request(method="GET", path=path, params=_query(params))
-    return Call(request=request, parse=_listing(_STEP, following))
+    parse = _listing(_STEP, following, backward=params.get("before") is not None)
+    return Call(request=request, parse=parse)
 
 
 def _next_steps(
@@ -217,13 +288,15 @@ def create_thread_and_run(
     *, assistant_id: str, **params: Unpack[ThreadCreateAndRunParams]
 ) -> Call[m.Run]:
     """``POST /threads/runs``: create a thread and run it in one request."""
+    check_tools(params.get("tools"))
     return _call(_RUN, "POST", "/threads/runs", body={"assistant_id": assistant_id, **params})
 
 
 def create_thread_and_run_stream(
-    *, assistant_id: str, **params: Unpack[ThreadCreateAndRunStreamParams]
+    *, assistant_id: str, **params: Unpack[ThreadCreateAndRunParams]
 ) -> Request:
     """``POST /threads/runs`` with ``stream: true`` (``thread.created`` comes first)."""
+    check_tools(params.get("tools"))
     body = {"assistant_id": assistant_id, **params, "stream": True}
     return Request(method="POST", path="/threads/runs", body=body, stream=True)
 
@@ -237,14 +310,19 @@ def retrieve_message(thread_id: str, message_id: str) -> Call[m.Message]:
 
 
 def next_page_params(params: L, cursor: str) -> L:
-    """The query of the page after the one asked for with ``params``: ``after=cursor``.
+    """The query of the page that follows the one asked for with ``params``.
 
-    ``before`` is dropped (set to ``None``, which the query leaves out): the
-    pages after the first follow the ``after`` cursor only, as they always have.
+    Listing with ``before`` walks backwards: the next page is ``before=cursor``
+    (the current page's first id). Otherwise it is ``after=cursor`` (its last
+    id). The other cursor is dropped (``None``, which the query leaves out).
     """
     following = params.copy()
-    following["after"] = cursor
-    following["before"] = None
+    if params.get("before") is not None:
+        following["before"] = cursor
+        following["after"] = None
+    else:
+        following["after"] = cursor
+        following["before"] = None
     return following
 
 
@@ -258,22 +336,35 @@ def _query(params: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _listing(
-    hook: Callable[[Any], T], following: Callable[[str], Call[Listing[T]]]
+    hook: Callable[[Any], T],
+    following: Callable[[str], Call[Listing[T]]],
+    *,
+    backward: bool = False,
 ) -> Callable[[Any], Listing[T]]:
-    """The parser of a list reply whose next page ``following(cursor)`` describes."""
+    """The parser of a list reply whose next page ``following(cursor)`` describes.
+
+    The cursor is the page's last id, or its first id when ``backward``
+    (listing with ``before``). A page without data has no next page.
+    """
 
     def parse(payload: Any) -> Listing[T]:
         if not isinstance(payload, dict) or not isinstance(payload.get("data"), list):
             msg = "the API returned a list of an unexpected shape"
             raise StreamkitError(msg)
-        last_id = payload.get("last_id")
+        first_id, last_id = payload.get("first_id"), payload.get("last_id")
+        cursor = first_id if backward else last_id
+        if not isinstance(cursor, str):
+            cursor = None
+        data = [parse_as(hook, item) for item in payload["data"]]
         more = bool(payload.get("has_more"))
+        follows = more and data and cursor is not None
         return Listing(
-            data=[parse_as(hook, item) for item in payload["data"]],
+            data=data,
             has_more=more,
-            first_id=payload.get("first_id"),
+            first_id=first_id,
             last_id=last_id,
-            next_page=following(last_id) if more and last_id is not None else None,
+            next_page=following(cursor) if follows and cursor is not None else None,
+            cursor=cursor,
         )
 
     return parse

@@ -10,6 +10,11 @@ The shapes follow the API reference's ``CreateRunRequest``,
 the reference types as nullable accept ``None``, which is sent as ``null``.
 Nested objects the client only passes through (messages' content parts, JSON
 schemas, tool resources) are ``Mapping[str, Any]``.
+
+``tools`` is always the API's parameter: the tool definitions the model may
+call. The streaming methods also take :class:`StreamOptions` -- the tool
+loop's Python ``functions`` and how it and recovery behave -- which the
+client keeps to itself (:func:`split_options`) and never sends.
 """
 
 from __future__ import annotations
@@ -21,6 +26,10 @@ from typing_extensions import Required, TypedDict
 
 __all__ = [
     "FILE_SEARCH_CONTENT",
+    "MAX_POLLS",
+    "MAX_TOOL_ROUNDS",
+    "POLL_DEADLINE",
+    "STREAM_OPTIONS",
     "AssistantTool",
     "CodeInterpreterTool",
     "FileSearchTool",
@@ -36,6 +45,7 @@ __all__ = [
     "RunStepInclude",
     "RunStepListParams",
     "RunStreamParams",
+    "StreamOptions",
     "ThreadCreateAndRunParams",
     "ThreadCreateAndRunStreamParams",
     "ThreadCreateParams",
@@ -43,6 +53,8 @@ __all__ = [
     "ToolErrors",
     "ToolFunction",
     "TruncationStrategy",
+    "UnknownFunctions",
+    "split_options",
 ]
 
 #: The query value that makes steps carry file-search result content.
@@ -55,6 +67,14 @@ Order: TypeAlias = Literal["asc", "desc"]
 ToolErrors: TypeAlias = Literal["submit", "raise"]
 #: A Python function the tool loop calls with a tool call's parsed JSON arguments.
 ToolFunction: TypeAlias = Callable[..., Any]
+#: What the tool loop does with a call naming no given function: raise ToolError, or submit.
+UnknownFunctions: TypeAlias = Literal["raise", "submit"]
+#: The default bound of tool-output rounds for one run (``max_tool_rounds``).
+MAX_TOOL_ROUNDS: Final = 16
+#: The default bound of recovery's reads of a run that has not settled (``max_polls``).
+MAX_POLLS: Final = 600
+#: The default seconds recovery may poll a run before giving up (``poll_deadline``).
+POLL_DEADLINE: Final = 600.0
 ReasoningEffort: TypeAlias = Literal["none", "minimal", "low", "medium", "high", "xhigh", "max"]
 
 
@@ -134,7 +154,7 @@ class ThreadCreateParams(TypedDict, total=False):
 
 
 class _RunOptions(TypedDict, total=False):
-    """What creating a run and creating a thread-and-run share, ``tools`` aside."""
+    """What creating a run and creating a thread-and-run share."""
 
     model: str | None
     instructions: str | None
@@ -149,37 +169,87 @@ class _RunOptions(TypedDict, total=False):
     response_format: ResponseFormat | None
 
 
-class RunStreamParams(_RunOptions, total=False):
-    """The parameters of ``runs.stream``: :class:`RunCreateParams` but ``tools``.
+class RunCreateParams(_RunOptions, total=False):
+    """The parameters of ``runs.create`` (``CreateRunRequest``), ``assistant_id`` aside.
 
-    (``tools=`` of the streaming methods is the tool loop's functions today.)
+    ``include`` is sent as the query's ``include[]`` (the reference takes it
+    there, not in the body); everything else goes in the JSON body.
     """
 
     reasoning_effort: ReasoningEffort | None
     additional_instructions: str | None
     additional_messages: Sequence[MessageCreateParams] | None
-    # The reference takes ``include[]`` in the query; the client sends what it
-    # is given in the body for now (a known issue, fixed separately).
     include: Sequence[RunStepInclude]
-
-
-class RunCreateParams(RunStreamParams, total=False):
-    """The parameters of ``runs.create`` (``CreateRunRequest``), ``assistant_id`` aside."""
-
     tools: Sequence[AssistantTool] | None
 
 
-class ThreadCreateAndRunStreamParams(_RunOptions, total=False):
-    """The parameters of ``threads.create_and_run_stream``: the next class but ``tools``."""
+class ThreadCreateAndRunParams(_RunOptions, total=False):
+    """The parameters of ``threads.create_and_run`` (``CreateThreadAndRunRequest``)."""
 
     thread: ThreadCreateParams
     tool_resources: Mapping[str, Any] | None
-
-
-class ThreadCreateAndRunParams(ThreadCreateAndRunStreamParams, total=False):
-    """The parameters of ``threads.create_and_run`` (``CreateThreadAndRunRequest``)."""
-
     tools: Sequence[AssistantTool] | None
+
+
+class StreamOptions(TypedDict, total=False):
+    """What a streaming method takes besides the API's parameters; never sent to the API.
+
+    Attributes:
+        functions: Python functions by the name the model calls them (the
+            tool loop): when the run requires action, each call's function is
+            called with its parsed JSON arguments, the outputs are submitted
+            and the continuation is read into the same stream. (The API's own
+            tool definitions are ``tools=``.)
+        tool_errors: a function that raises: ``"submit"`` (the default) its
+            error text, ``"error: <type>: <message>"``, as the output, or
+            ``"raise"`` the exception (nothing is submitted).
+        unknown_functions: a call naming a function not in ``functions``:
+            ``"raise"`` (the default) a :class:`~streamkit.errors.ToolError`
+            naming it, before any function is called and with nothing
+            submitted; or ``"submit"`` the output
+            ``"error: LookupError: no function named '<name>' was given"``.
+        max_tool_rounds: how many times outputs are submitted for one run
+            before a further ``requires_action`` raises
+            :class:`~streamkit.errors.LimitExceededError` (default
+            :data:`MAX_TOOL_ROUNDS`, 16).
+        recover: if the stream breaks mid-run, read the run, its steps and
+            messages back and poll until the run settles (default ``True``).
+        poll_interval: seconds between those polls (default 1.0).
+        max_polls: how many times recovery reads a run that has not settled
+            before it raises :class:`~streamkit.errors.LimitExceededError`
+            (default :data:`MAX_POLLS`, 600).
+        poll_deadline: seconds recovery may take, measured on the client's
+            clock from its first read (default :data:`POLL_DEADLINE`, 600.0);
+            past it, :class:`~streamkit.errors.LimitExceededError`.
+    """
+
+    functions: Mapping[str, ToolFunction] | None
+    tool_errors: ToolErrors
+    unknown_functions: UnknownFunctions
+    max_tool_rounds: int
+    recover: bool
+    poll_interval: float
+    max_polls: int
+    poll_deadline: float
+
+
+class RunStreamParams(RunCreateParams, StreamOptions, total=False):
+    """The parameters of ``runs.stream``: :class:`RunCreateParams` and :class:`StreamOptions`."""
+
+
+class ThreadCreateAndRunStreamParams(ThreadCreateAndRunParams, StreamOptions, total=False):
+    """``threads.create_and_run_stream``'s parameters: the API's and :class:`StreamOptions`."""
+
+
+#: The names of :class:`StreamOptions`: a streaming method's parameters that stay in the client.
+STREAM_OPTIONS: Final = StreamOptions.__optional_keys__ | StreamOptions.__required_keys__
+
+
+def split_options(params: Mapping[str, Any]) -> tuple[dict[str, Any], StreamOptions]:
+    """A streaming method's parameters split: (the API's, to send; the :class:`StreamOptions`)."""
+    sent = {key: value for key, value in params.items() if key not in STREAM_OPTIONS}
+    options: Any = {key: value for key, value in params.items() if key in STREAM_OPTIONS}
+    return sent, options
 
 
 # --- Lists ------------------------------------------------------------------------------

@@ -9,12 +9,21 @@ given), submit them with a streamed ``submit_tool_outputs`` and read the
 continuation into the same accumulator. :class:`RunStream` and
 :class:`AsyncRunStream` are the sync and async shells of that flow
 (:mod:`streamkit._shell`), and differ only in ``await``.
+
+Every loop the server drives is bounded, with documented defaults: tool
+rounds (``max_tool_rounds``, 16), recovery's reads of an unsettled run
+(``max_polls``, 600, and ``poll_deadline``, 600 seconds on the client's
+clock), and step pages (a page that makes no progress ends the walk). A
+bound passed raises :class:`~streamkit.errors.LimitExceededError`; a call
+naming no given function raises :class:`~streamkit.errors.ToolError`
+(``unknown_functions="submit"`` submits an error output instead).
 """
 
 from __future__ import annotations
 
 import inspect
 import json
+import time
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from typing import Any
 
@@ -28,11 +37,19 @@ from streamkit._assistants.handlers import (
     dispatch,
     driver_for,
 )
-from streamkit._assistants.params import FILE_SEARCH_CONTENT, ToolErrors, ToolFunction
+from streamkit._assistants.params import (
+    FILE_SEARCH_CONTENT,
+    MAX_POLLS,
+    MAX_TOOL_ROUNDS,
+    POLL_DEADLINE,
+    ToolErrors,
+    ToolFunction,
+    UnknownFunctions,
+)
 from streamkit._engine.driver import Apply, Driver, Fetch, Flow, Invoke, Read, ReadEnded, Sleep
 from streamkit._engine.requests import Request
 from streamkit._shell import AsyncShell, AsyncTransportLike, SyncShell, TransportLike
-from streamkit.errors import StreamkitError, TransportError
+from streamkit.errors import LimitExceededError, StreamkitError, ToolError, TransportError
 from streamkit.models.events import EVENT_CLASSES
 
 __all__ = ["AsyncRunStream", "RunStream", "run_flow"]
@@ -67,11 +84,23 @@ def run_flow(
     tool_errors: ToolErrors,
     recover: bool,
     poll_interval: float,
+    unknown_functions: UnknownFunctions = "raise",
+    max_tool_rounds: int = MAX_TOOL_ROUNDS,
+    max_polls: int = MAX_POLLS,
+    poll_deadline: float = POLL_DEADLINE,
+    clock: Callable[[], float] = time.monotonic,
 ) -> Flow:
-    """The life of a run stream, as actions for a shell (see the module docstring)."""
+    """The life of a run stream, as actions for a shell (see the module docstring).
+
+    The loops the server drives are bounded: at most ``max_tool_rounds``
+    submissions of tool outputs, and per recovery at most ``max_polls`` reads
+    of the run within ``poll_deadline`` seconds of ``clock``; past a bound,
+    :class:`~streamkit.errors.LimitExceededError`.
+    """
     accumulator = driver.accumulator
     assert isinstance(accumulator, Accumulator)
     next_request: Request | None = request
+    rounds = 0
     while next_request is not None:
         started = accumulator.position
         ended: ReadEnded = yield Read(request=next_request)
@@ -84,42 +113,65 @@ def run_flow(
         # (only `done` missing) has nothing to read back.
         settled = accumulator.final_run_position > started
         if not accumulator.done and not settled and recover and accumulator.runs:
-            yield from _recover(accumulator, thread_id, poll_interval)
+            yield from _recover(
+                accumulator, thread_id, poll_interval, max_polls, poll_deadline, clock
+            )
         run = accumulator.final_run
         calls = awaited_calls(run)
         if run is None or calls is None:
             return
         outputs = driver.results.pop("on_requires_action", None)
-        if outputs is None and functions:
+        if outputs is None and not functions:
+            return  # nothing answers it: the stream ends at requires_action, as the API's
+        if rounds >= max_tool_rounds:
+            msg = (
+                f"the run {run.id} required action again after {rounds} rounds of tool "
+                f"outputs (max_tool_rounds={max_tool_rounds}); nothing more was submitted"
+            )
+            raise LimitExceededError(msg, limit="max_tool_rounds", value=max_tool_rounds)
+        if outputs is None:
+            if unknown_functions == "raise":
+                _check_known(functions, run, calls)
             results = yield Invoke([_tool_thunk(functions, call) for call in calls])
             outputs = [
                 tool_output(call, result, tool_errors)
                 for call, result in zip(calls, results, strict=True)
             ]
-        if outputs is None:
-            return
+        rounds += 1
         next_request = endpoints.submit_tool_outputs_stream(
             thread_id or run.thread_id, run.id, tool_outputs=as_tool_outputs(outputs)
         )
         accumulator.done = False  # the continuation is the same run's stream
 
 
-def _recover(accumulator: Accumulator, thread_id: str | None, poll_interval: float) -> Flow:
+def _recover(
+    accumulator: Accumulator,
+    thread_id: str | None,
+    poll_interval: float,
+    max_polls: int,
+    poll_deadline: float,
+    clock: Callable[[], float],
+) -> Flow:
     """The stream broke: read the run, its steps and messages back, until the run settles.
 
     Each object is fed to the accumulator as the event its status stands
     for, so snapshots, Changes and callbacks carry on as if the stream had
-    not broken.
+    not broken. Bounded: a run still unsettled after ``max_polls`` reads, or
+    ``poll_deadline`` seconds after the first, raises LimitExceededError.
     """
     run = list(accumulator.runs.values())[-1]
     thread = thread_id or run.thread_id
+    start = clock()
+    polls = 0
     while True:
         run = yield from _fetch(endpoints.retrieve_run(thread, run.id))
+        polls += 1
         listing = endpoints.list_run_steps(
             thread, run.id, order="asc", include=[FILE_SEARCH_CONTENT]
         )
         page: endpoints.Listing[m.RunStep] | None = yield from _fetch(listing)
-        while page is not None:
+        walk = endpoints.PageWalk()
+        while page is not None and walk.fresh(page):
             for step in page.data:
                 yield from _apply(_STEP_EVENTS.get(step.status), step)
                 details = step.step_details
@@ -128,11 +180,23 @@ def _recover(accumulator: Accumulator, thread_id: str | None, poll_interval: flo
                     message = yield from _fetch(endpoints.retrieve_message(thread, message_id))
                     yield from _apply(_MESSAGE_EVENTS.get(message.status), message)
             # A page that makes no progress ends the walk: a server cannot loop it.
-            follow = page.next_page if page.has_more and page.data else None
+            follow = walk.next_call(page)
             page = (yield from _fetch(follow)) if follow is not None else None
         yield from _apply(f"thread.run.{run.status}", run)
         if run.status in _SETTLED:
             return
+        elapsed = clock() - start
+        limit: tuple[str, float] | None = None
+        if polls >= max_polls:
+            limit = ("max_polls", max_polls)
+        elif elapsed >= poll_deadline:
+            limit = ("poll_deadline", poll_deadline)
+        if limit is not None:
+            msg = (
+                f"the stream broke and the run {run.id} had not settled after {polls} "
+                f"reads in {elapsed:.1f} s ({limit[0]}={limit[1]}); it is {run.status}"
+            )
+            raise LimitExceededError(msg, limit=limit[0], value=limit[1])
         yield Sleep(poll_interval)
 
 
@@ -168,6 +232,23 @@ def as_tool_outputs(outputs: Any) -> list[Mapping[str, Any]]:
     if isinstance(outputs, Mapping):
         return [{"tool_call_id": k, "output": as_output(v)} for k, v in outputs.items()]
     return list(outputs)
+
+
+def _check_known(
+    functions: Mapping[str, ToolFunction],
+    run: m.Run,
+    calls: tuple[m.RequiredActionFunctionToolCall, ...],
+) -> None:
+    """Raise ToolError for the first call naming no given function (before any is called)."""
+    for call in calls:
+        if call.function.name not in functions:
+            msg = (
+                f"the run {run.id} called the function {call.function.name!r}, which was not "
+                f"given (functions={sorted(functions)}); nothing was submitted"
+            )
+            raise ToolError(
+                msg, function_name=call.function.name, tool_call_id=call.id, run_id=run.id
+            )
 
 
 def _tool_thunk(
@@ -212,6 +293,13 @@ def _checked(tool_errors: str) -> ToolErrors:
     return "submit" if tool_errors == "submit" else "raise"
 
 
+def _checked_unknown(unknown_functions: str) -> UnknownFunctions:
+    if unknown_functions not in ("raise", "submit"):
+        msg = f"unknown_functions must be 'raise' or 'submit', not {unknown_functions!r}"
+        raise ValueError(msg)
+    return "raise" if unknown_functions == "raise" else "submit"
+
+
 # --- The shells ----------------------------------------------------------------------------
 
 
@@ -227,8 +315,19 @@ class _RunStreamBase:
         functions: Python functions by name, for the tool loop.
         tool_errors: what a raising function does: ``"submit"`` its error
             text as the output, or ``"raise"``.
+        unknown_functions: what a call naming no given function does:
+            ``"raise"`` :class:`~streamkit.errors.ToolError` (nothing is
+            submitted), or ``"submit"`` an error output for it.
+        max_tool_rounds: the most rounds of tool outputs submitted for the
+            run (default 16); one more ``requires_action`` raises
+            :class:`~streamkit.errors.LimitExceededError`.
         recover: read a broken stream's run back and poll until it settles.
-        poll_interval: seconds between those polls.
+        poll_interval: seconds between those polls (default 1.0).
+        max_polls: the most reads of an unsettled run per recovery (default 600).
+        poll_deadline: the most seconds per recovery (default 600.0), on
+            ``clock``; past either bound, LimitExceededError.
+        clock: seconds, monotonic (default: the transport's ``clock``, else
+            ``time.monotonic``); tests inject a fake.
     """
 
     def __init__(
@@ -240,9 +339,22 @@ class _RunStreamBase:
         handler: Any = None,
         functions: Mapping[str, ToolFunction] | None = None,
         tool_errors: str = "submit",
+        unknown_functions: str = "raise",
+        max_tool_rounds: int = MAX_TOOL_ROUNDS,
         recover: bool = True,
         poll_interval: float = 1.0,
+        max_polls: int = MAX_POLLS,
+        poll_deadline: float = POLL_DEADLINE,
+        clock: Callable[[], float] | None = None,
     ) -> None:
+        if functions is not None and not isinstance(functions, Mapping):
+            msg = (
+                "functions must map the names the model calls to Python functions, "
+                f"not a {type(functions).__name__}"
+            )
+            raise TypeError(msg)
+        # The transport's clock, when it has one, so a client's fake clock reaches the flow.
+        tick: Callable[[], float] = clock or getattr(transport, "clock", None) or time.monotonic
         self.accumulator = Accumulator()
         if handler is not None:
             handler.accumulator = self.accumulator
@@ -253,8 +365,13 @@ class _RunStreamBase:
             thread_id=thread_id,
             functions=dict(functions or {}),
             tool_errors=_checked(tool_errors),
+            unknown_functions=_checked_unknown(unknown_functions),
+            max_tool_rounds=max_tool_rounds,
             recover=recover,
             poll_interval=poll_interval,
+            max_polls=max_polls,
+            poll_deadline=poll_deadline,
+            clock=tick,
         )
         self._start(flow, handler, transport)
 
