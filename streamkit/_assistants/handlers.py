@@ -16,7 +16,7 @@ and the decorator form alike, and calls only what a handler implements.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 from streamkit import models as m
@@ -24,6 +24,7 @@ from streamkit._assistants.accumulator import Accumulator
 from streamkit._engine.changes import Change
 from streamkit._engine.driver import Callback, Driver, read_flow
 from streamkit._shell import AsyncShell, SyncShell
+from streamkit.errors import StreamkitError
 
 __all__ = [
     "CALLBACKS",
@@ -213,8 +214,127 @@ def _overridden(handler: object, base: type) -> frozenset[str]:
 
 _ToolCalls = tuple[m.RequiredActionFunctionToolCall, ...]
 
+# The Change kinds (by prefix) that concern a step, and those that concern a message.
+_STEP_PREFIXES = ("step.", "tool_call.")
+_MESSAGE_PREFIXES = ("message.", "text.", "refusal.", "image_file.", "image_url.", "content.")
 
-class EventHandler:
+
+def _latest(snapshots: Mapping[str, Any]) -> Any:
+    """The snapshot of the object seen last (by first appearance), or None."""
+    ids = list(snapshots)  # ids only: one snapshot is built, not all
+    return snapshots[ids[-1]] if ids else None
+
+
+class _StreamState:
+    """What openai-python's ``AssistantEventHandler`` tells of the stream, read when asked.
+
+    Nothing is kept per event: each property reads the accumulator and the
+    Changes of the last event fed, when it is read (so a handler that never
+    reads them pays nothing). Inside a callback, "current" means the event
+    that caused the callback; after the stream, the last one.
+    """
+
+    accumulator: Accumulator | None = None
+    # The driver of the stream this handler is given to (set by driver_for).
+    _stream_driver: Driver | None = None
+
+    def _last_change(self, prefixes: tuple[str, ...]) -> _AnyChange | None:
+        driver = self._stream_driver
+        if driver is None:
+            return None
+        change: _AnyChange
+        for change in reversed(driver.changes):
+            if change.kind.startswith(prefixes):
+                return change
+        return None
+
+    @property
+    def current_event(self) -> m.StreamEvent | None:
+        """The typed event last fed -- in a callback, the one that caused it; None before any."""
+        driver = self._stream_driver
+        event: m.StreamEvent | None = driver.event() if driver is not None else None
+        return event
+
+    @property
+    def current_run(self) -> m.Run | None:
+        """The run as of the last run event (the run the stream is about), or None."""
+        accumulator = self.accumulator
+        if accumulator is None:
+            return None
+        change = self._last_change(("run.",))
+        if change is not None:
+            return accumulator.runs.get(change.id)
+        run: m.Run | None = _latest(accumulator.runs)
+        return run
+
+    @property
+    def current_run_step_snapshot(self) -> m.RunStep | None:
+        """The step being streamed: the last event's step, else the latest step while in progress.
+
+        As openai-python's: set from a step's creation until its end (its
+        ``on_run_step_done`` included), None between steps.
+        """
+        accumulator = self.accumulator
+        if accumulator is None:
+            return None
+        change = self._last_change(_STEP_PREFIXES)
+        if change is not None:
+            return accumulator.run_steps.get(change.id)
+        step: m.RunStep | None = _latest(accumulator.run_steps)
+        return step if step is not None and step.status == "in_progress" else None
+
+    @property
+    def current_message_snapshot(self) -> m.Message | None:
+        """The message last streamed (so far, or whole once done), or None before any."""
+        accumulator = self.accumulator
+        if accumulator is None:
+            return None
+        change = self._last_change(_MESSAGE_PREFIXES)
+        if change is not None:
+            return accumulator.messages.get(change.id)
+        message: m.Message | None = _latest(accumulator.messages)
+        return message
+
+    @property
+    def current_tool_call(self) -> m.ToolCall | None:
+        """The tool call last streamed (its snapshot so far), or None before any."""
+        change = self._last_change(("tool_call.",))
+        if change is not None:
+            tool_call: m.ToolCall | None = change.snapshot
+            return tool_call
+        accumulator = self.accumulator
+        if accumulator is None:
+            return None
+        steps = accumulator.run_steps
+        for step_id in reversed(list(steps)):
+            details = steps[step_id].step_details
+            if isinstance(details, m.ToolCallsStepDetails) and details.tool_calls:
+                return details.tool_calls[-1]
+        return None
+
+    def _accumulator(self) -> Accumulator:
+        if self.accumulator is None:
+            msg = "this handler has not been given a stream yet"
+            raise StreamkitError(msg)
+        return self.accumulator
+
+    def _final_run(self) -> m.Run:
+        accumulator = self._accumulator()
+        run = accumulator.final_run or _latest(accumulator.runs)
+        if run is None:
+            msg = "the stream had no run"
+            raise StreamkitError(msg)
+        final: m.Run = run
+        return final
+
+    def _final_run_steps(self) -> list[m.RunStep]:
+        return list(self._accumulator().run_steps.values())
+
+    def _final_messages(self) -> list[m.Message]:
+        return list(self._accumulator().messages.values())
+
+
+class EventHandler(_StreamState):
     """Override the callbacks you need; each default does nothing.
 
     The same names and arguments as openai-python's ``AssistantEventHandler``,
@@ -228,12 +348,18 @@ class EventHandler:
 
         streamkit.consume("run.sse", Printer())
 
+    As openai-python's, the handler tells where the stream is --
+    :attr:`current_event`, :attr:`current_run`,
+    :attr:`current_run_step_snapshot`, :attr:`current_message_snapshot`,
+    :attr:`current_tool_call` -- and :meth:`get_final_run`,
+    :meth:`get_final_run_steps` and :meth:`get_final_messages` read the
+    result once the stream is done; all are read from :attr:`accumulator`
+    when asked, never kept per event.
+
     Attributes:
         accumulator: the accumulator behind the callbacks, set when a stream
             starts; readable after an exception too.
     """
-
-    accumulator: Accumulator | None = None
 
     def _call(self, name: str, arguments: tuple[Any, ...]) -> Any:
         return getattr(self, name)(*arguments)
@@ -241,6 +367,24 @@ class EventHandler:
     def _implemented(self) -> frozenset[str]:
         """The callbacks this handler overrides (only those are dispatched)."""
         return _overridden(self, EventHandler)
+
+    def get_final_run(self) -> m.Run:
+        """The run as the stream left it: its last terminal state (else the last seen).
+
+        Read it once the stream is done (``stream.until_done()``, ``consume``).
+
+        Raises:
+            StreamkitError: the handler was given no stream, or the stream had no run.
+        """
+        return self._final_run()
+
+    def get_final_run_steps(self) -> list[m.RunStep]:
+        """Every step of the run, in order of creation (empty if none)."""
+        return self._final_run_steps()
+
+    def get_final_messages(self) -> list[m.Message]:
+        """Every message of the run, in order of creation (empty if none)."""
+        return self._final_messages()
 
     # -- the stream --
     def on_event(self, event: m.StreamEvent) -> None:
@@ -329,10 +473,12 @@ class EventHandler:
         """An event name this version does not know, with its payload."""
 
 
-class AsyncEventHandler:
-    """:class:`EventHandler` with every callback ``async def``; run it with :func:`aconsume`."""
+class AsyncEventHandler(_StreamState):
+    """:class:`EventHandler` with every callback ``async def``; run it with :func:`aconsume`.
 
-    accumulator: Accumulator | None = None
+    The ``current_*`` properties are :class:`EventHandler`'s; ``get_final_*``
+    are awaited, as openai-python's ``AsyncAssistantEventHandler``'s.
+    """
 
     async def _call(self, name: str, arguments: tuple[Any, ...]) -> Any:
         return await getattr(self, name)(*arguments)
@@ -340,6 +486,18 @@ class AsyncEventHandler:
     def _implemented(self) -> frozenset[str]:
         """The callbacks this handler overrides (only those are dispatched)."""
         return _overridden(self, AsyncEventHandler)
+
+    async def get_final_run(self) -> m.Run:
+        """:meth:`EventHandler.get_final_run`, awaited."""
+        return self._final_run()
+
+    async def get_final_run_steps(self) -> list[m.RunStep]:
+        """:meth:`EventHandler.get_final_run_steps`, awaited."""
+        return self._final_run_steps()
+
+    async def get_final_messages(self) -> list[m.Message]:
+        """:meth:`EventHandler.get_final_messages`, awaited."""
+        return self._final_messages()
 
     async def on_event(self, event: m.StreamEvent) -> None:
         """Every typed event, before the callbacks it causes."""
@@ -493,9 +651,10 @@ def driver_for(
     """The stream driver for an Assistants accumulator and (optionally) a handler.
 
     Only the callbacks ``handler`` implements are routed, so a handler that
-    overrides few costs little more than the accumulator alone.
+    overrides few costs little more than the accumulator alone. The handler
+    is told the driver, for its ``current_*`` properties.
     """
-    return Driver(
+    driver = Driver(
         accumulator,
         ROUTES,
         implemented=handler._implemented() if handler is not None else None,
@@ -503,6 +662,9 @@ def driver_for(
         collect_text=TEXT_KINDS if collect_text else frozenset(),
         text_of=_text_of,
     )
+    if handler is not None:
+        handler._stream_driver = driver
+    return driver
 
 
 def dispatch(handler: EventHandler) -> Callable[[str, tuple[Any, ...]], Any]:
