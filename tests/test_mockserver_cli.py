@@ -7,6 +7,7 @@ import pytest
 pytest.importorskip("starlette")
 pytest.importorskip("uvicorn")
 
+import signal
 import socket
 import subprocess
 import sys
@@ -163,3 +164,18 @@ def test_help_names_the_command_as_invoked(capsys: pytest.CaptureFixture[str]) -
         check=False,
     )
     assert result.stdout.startswith("usage: python -m streamkit.mockserver")
+
+
+def test_ctrl_c_right_after_the_url_stops_cleanly() -> None:
+    """Ctrl-C as soon as the base URL is printed: exit 0, no traceback."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamkit.mockserver", "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None
+    assert process.stdout.readline().startswith("http://127.0.0.1:")
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=10)
+    assert (process.returncode, err) == (0, "")

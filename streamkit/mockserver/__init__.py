@@ -46,8 +46,13 @@ Paths are under ``/v1`` (``base_url`` ends with it). Requests must carry
 ``OpenAI-Beta: assistants=v2`` (as every official SDK sends) unless ``require_beta_header`` is
 off; with ``api_key`` set, they must also carry ``Authorization: Bearer <api_key>``.
 
-Run ``python -m streamkit.mockserver --recording text-run`` (or ``streamkit serve-mock``) to serve
-recordings by hand; it prints the base URL.
+Run ``python -m streamkit.mockserver`` (or ``streamkit serve-mock``) to serve by hand: it prints
+the base URL, ``http://127.0.0.1:8765/v1`` (:data:`DEFAULT_PORT`; ``--port 0`` picks a free
+port), and repeats its script until Ctrl-C (``--once`` serves it once). ``--recording NAME``
+picks the scenes, ``--function NAME --arguments JSON`` mocks a function of yours
+(:meth:`Scene.function_call`), and ``--drop-after``, ``--fail-status``/``--retry-after`` and
+``--chunk-delay`` add faults to every scene (see ``--help``). Request bodies over 1 MiB
+(``max_body_size``) get a 413.
 
 Inside: ``_state`` (the scenes, faults and recorded requests; the runs the server knows),
 ``_routes`` (the Starlette app and its endpoints), ``_server`` (uvicorn in a thread) and ``_cli``

@@ -31,13 +31,23 @@ DEFAULT_PORT = 8765
 #: The command's name when run as ``python -m streamkit.mockserver``.
 PROG = "python -m streamkit.mockserver"
 
+_DESCRIPTION = """\
+Serve Assistants-API run streams on a local mock of the Runs, Threads and
+Messages endpoints. Prints the base URL (http://HOST:PORT/v1), then serves
+until Ctrl-C. The script of scenes (each --recording, then the two of
+--function) starts over when done, unless --once.
+"""
+
 _EPILOG = """\
 examples:
-  %(prog)s                                  text-run on http://127.0.0.1:8765/v1, again and again
-  %(prog)s --recording function-call-requires-action --recording function-call-continuation
+  %(prog)s
+      text-run on http://127.0.0.1:8765/v1, again and again
   %(prog)s --function get_weather --arguments '{"city": "Paris"}'
-  %(prog)s --drop-after 5                   every stream cut after 5 events
-  %(prog)s --fail-status 429 --retry-after 2  a 429 before every stream (the retry gets it)
+      a run that calls get_weather, then its answer once the output is submitted
+  %(prog)s --recording parallel-function-calls --drop-after 5
+      every stream cut after 5 events
+  %(prog)s --fail-status 429 --retry-after 2
+      a 429 before every stream; the retry gets the stream
 """
 
 
@@ -92,12 +102,7 @@ def build_parser(prog: str = PROG) -> argparse.ArgumentParser:
     """The command line's parser; ``prog`` is the command's name in usage and error lines."""
     parser = argparse.ArgumentParser(
         prog=prog,
-        description=(
-            "Serve Assistants-API run streams on a local mock of the Runs, Threads and Messages "
-            "endpoints. Prints the base URL (http://HOST:PORT/v1), then serves until Ctrl-C. "
-            "The script of scenes (--recording ..., then --function's two) starts over when "
-            "done, unless --once."
-        ),
+        description=_DESCRIPTION,
         epilog=_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -295,8 +300,8 @@ def main(argv: Sequence[str] | None = None, *, prog: str = PROG) -> int:
     except RuntimeError as error:
         print(f"{prog}: error: {error}", file=sys.stderr)
         return 1
-    print(base_url, flush=True)
     try:
+        print(base_url, flush=True)  # inside: Ctrl-C may come as soon as the URL is out
         threading.Event().wait()
     except KeyboardInterrupt:
         pass
