@@ -13,7 +13,7 @@ from typing import Any
 
 import attrs
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from streamkit import converter
@@ -29,6 +29,21 @@ def thawed(value: Any) -> Any:
     if isinstance(value, tuple):
         return tuple(thawed(item) for item in value)
     return value
+
+
+def has_unknown_keys(model: Any) -> bool:
+    """Whether a model or any model inside it kept keys the schema does not know."""
+    if isinstance(model, tuple):
+        return any(has_unknown_keys(item) for item in model)
+    if not isinstance(model, Model):
+        return False
+    if model.extra_fields:
+        return True
+    return any(
+        has_unknown_keys(getattr(model, field.name))
+        for field in attrs.fields(type(model))
+        if not field.name.startswith("_")
+    )
 
 
 def rebuilt(model: Any, *, thaw: bool) -> Any:
@@ -60,6 +75,9 @@ def test_equal_models_hash_equally(name: str, data: st.DataObject, thaw: bool) -
     flags = data.draw(st.sampled_from([{}, {"omit_required": True}, {"unknown_types": True}]))
     wire = data.draw(wire_value(name, **flags))
     parsed = converter.structure(wire, getattr(m, name))
+    # An object a union takes untagged (AssistantToolChoice) may carry keys
+    # unknown to it; a model built in Python has none, so it is not equal.
+    assume(not has_unknown_keys(parsed))
     built = rebuilt(parsed, thaw=thaw)
     assert parsed == built
     assert hash(parsed) == hash(built)
