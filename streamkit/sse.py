@@ -16,27 +16,46 @@ limit in bytes. Line endings are normalised to LF per read with two C-level
 incomplete last line is kept as a list of pieces and joined only when its end
 arrives, so the cost stays linear in the bytes fed whatever the read sizes.
 
+Memory is bounded by ``max_event_size``, not by the number of lines or reads:
+the pieces of an unended line and the data lines of an open event are
+coalesced into one ``bytearray`` every few dozen (no object per piece or per
+line is kept), and a read larger than 64 KiB is decoded in slices of that
+size (no list of every line of a huge read). An event of any shape --
+one line in one-byte reads, or short ``data:`` lines -- peaks at under four
+times the limit, its decoded ``str`` included.
+
 Stdlib only: nothing here touches sockets, files or event loops.
 """
 
 from __future__ import annotations
 
-from decimal import Decimal
-from typing import NamedTuple, NoReturn
+from typing import Any, NamedTuple, NoReturn
 
 from streamkit.errors import DecodeError, EventTooLargeError
 
-__all__ = ["DEFAULT_MAX_EVENT_SIZE", "SSEDecoder", "ServerSentEvent"]
+__all__ = ["DEFAULT_MAX_EVENT_SIZE", "MAX_RETRY", "SSEDecoder", "ServerSentEvent"]
 
 #: Default ``max_event_size``: generous enough for base64 images in one event,
 #: small enough that a stream that never ends its event cannot eat the machine.
 DEFAULT_MAX_EVENT_SIZE = 64 * 1024 * 1024
 
+#: The largest reconnection time :attr:`SSEDecoder.retry` reports, in
+#: milliseconds: the largest value of 10 digits (about 115 days). R9 lets a
+#: ``retry`` value be arbitrarily large; one of more than 10 significant digits
+#: is clamped to this, which keeps its meaning ("do not reconnect soon") while
+#: converting it costs time linear in its length (``int()`` of 400,000 digits
+#: takes seconds) and a consumer can still compute with it.
+MAX_RETRY = 9_999_999_999
+_RETRY_DIGITS = len(str(MAX_RETRY))
+
 _BOM = b"\xef\xbb\xbf"
-# Python refuses to convert longer digit strings with int() (CVE-2020-10735
-# guard); a `retry` value "may be arbitrarily large" (R9), so longer ones go
-# through Decimal, which has no such limit.
-_INT_MAX_STR_DIGITS = 4000
+# Reads larger than this are decoded in slices of this size: splitting a read
+# into lines makes an object per line, so a huge read of short lines would
+# otherwise cost many times its size at once.
+_SLICE = 64 * 1024
+# How many pieces of an unended line, or data lines of an open event, are kept
+# as separate objects before they are coalesced into one bytearray.
+_COALESCE = 64
 
 
 class ServerSentEvent(NamedTuple):
@@ -52,7 +71,8 @@ class ServerSentEvent(NamedTuple):
             across events (R8); ``None`` if no ``id`` field has been seen yet.
         retry: the reconnection time, in milliseconds, set by a ``retry`` field
             inside this event's block; ``None`` if the block had none. The
-            decoder's :attr:`SSEDecoder.retry` holds the sticky value.
+            decoder's :attr:`SSEDecoder.retry` holds the sticky value. At
+            most :data:`MAX_RETRY`: a longer value is clamped to it.
     """
 
     event: str = "message"
@@ -62,10 +82,35 @@ class ServerSentEvent(NamedTuple):
 
 
 def _retry_value(digits: bytes) -> int:
-    """Parse a run of ASCII digits of any length (R9)."""
-    if len(digits) <= _INT_MAX_STR_DIGITS:
-        return int(digits)
-    return int(Decimal(digits.decode("ascii")))
+    """A run of ASCII digits of any length as a reconnection time, at most ``MAX_RETRY`` (R9)."""
+    if len(digits) > _RETRY_DIGITS:
+        digits = digits.lstrip(b"0") or b"0"
+        if len(digits) > _RETRY_DIGITS:
+            return MAX_RETRY
+    return int(digits)
+
+
+def _coalesce(pieces: list[Any], separator: bytes) -> None:
+    """Join ``pieces`` in place into one bytearray, growing the first if it is one already.
+
+    Extending a bytearray is amortised O(1) per byte, so coalescing every
+    ``_COALESCE`` pieces stays linear however long the line or event grows.
+    """
+    head = pieces[0]
+    if head.__class__ is not bytearray:
+        head = bytearray(head)
+    if separator:
+        head += separator
+    head += separator.join(pieces[1:])
+    pieces[:] = (head,)
+
+
+def _as_bytes(data: object) -> bytes:
+    """A bytes-like read as bytes; anything else is a TypeError (``bytes(123)`` is 123 NULs)."""
+    if isinstance(data, (bytearray, memoryview)):
+        return bytes(data)
+    msg = f"feed() takes bytes, bytearray or memoryview, not {type(data).__name__}"
+    raise TypeError(msg)
 
 
 class SSEDecoder:
@@ -83,9 +128,10 @@ class SSEDecoder:
     reads; CR, LF and CRLF all end lines, and a CR at the end of a read ends
     its line at once (no late events); ``\\v``, ``\\f`` and U+2028 are not line
     breaks; exactly one space after the colon is removed; ``retry`` takes only
-    ASCII digits; an ``id`` containing NUL is ignored; a block without data
-    dispatches nothing; invalid UTF-8 becomes U+FFFD and never raises; an
-    event not terminated by a blank line when the stream ends is discarded.
+    ASCII digits (more than 10 of them clamp to :data:`MAX_RETRY`); an ``id``
+    containing NUL is ignored; a block without data dispatches nothing;
+    invalid UTF-8 becomes U+FFFD and never raises; an event not terminated by
+    a blank line when the stream ends is discarded.
 
     Args:
         max_event_size: the most bytes one event may take: the sum of its
@@ -146,7 +192,8 @@ class SSEDecoder:
         self._at_start = True  # R2: a BOM may still come
         self._head = b""  # bytes held while they could be the start of a BOM
         self._after_cr = False  # R4: the last byte fed was a CR
-        self._line: list[bytes] = []  # pieces of the incomplete last line
+        # Pieces of the incomplete last line (coalesced into a bytearray now and then).
+        self._line: list[bytes] = []
         self._line_size = 0
         self._failed = False
         self._reset_block()
@@ -171,7 +218,9 @@ class SSEDecoder:
     def retry(self) -> int | None:
         """The reconnection time in milliseconds from the last valid ``retry`` field, or ``None``.
 
-        Set as soon as the field's line is complete, not at dispatch (R9).
+        Set as soon as the field's line is complete, not at dispatch (R9). A
+        value of more than 10 digits (leading zeros aside) is clamped to
+        :data:`MAX_RETRY`.
         """
         return self._retry
 
@@ -198,14 +247,17 @@ class SSEDecoder:
                 ``max_event_size``; the events completed before it in this
                 read are on the exception's ``events``.
             DecodeError: the decoder failed earlier and was not ``close()``d.
+            TypeError: ``data`` is not bytes-like (``str``, ``int``, ``None`` ...).
         """
         if self._failed:
             msg = "the decoder stopped at an earlier error; close() it before feeding a new stream"
             raise DecodeError(msg)
+        if type(data) is not bytes:
+            data = _as_bytes(data)
+        if len(data) > _SLICE:
+            return self._feed_slices(data)
         if not data:
             return []
-        if type(data) is not bytes:
-            data = bytes(data)
         self._offset += len(data)
 
         if self._at_start:
@@ -238,7 +290,10 @@ class SSEDecoder:
         limit = self._limit
         if len(lines) == 1:
             # No line ends here: keep the piece; joining waits for the line's end.
-            self._line.append(data)
+            pieces = self._line
+            pieces.append(data)
+            if len(pieces) > _COALESCE:
+                _coalesce(pieces, b"")
             self._line_size += len(data)
             if self._block_size + self._line_size > limit:
                 self._fail_too_large([])
@@ -256,6 +311,8 @@ class SSEDecoder:
             self._check_sizes(lines, limit)
 
         events = self._process(lines)
+        if len(self._data) > _COALESCE:
+            _coalesce(self._data, b"\n")
         # The open event's size: its lines after the last blank line of this
         # read, or, if the read had none, all of the read on top of before.
         last = len(lines) - 1
@@ -270,6 +327,17 @@ class SSEDecoder:
             self._line.append(tail)
         if self._block_size + self._line_size > limit:
             self._fail_too_large(events)
+        return events
+
+    def _feed_slices(self, data: bytes) -> list[ServerSentEvent]:
+        """A large read, fed slice by slice (see _SLICE): the same events, in bounded memory."""
+        events: list[ServerSentEvent] = []
+        try:
+            for start in range(0, len(data), _SLICE):
+                events += self.feed(data[start : start + _SLICE])
+        except EventTooLargeError as error:
+            error.events[:0] = events  # the read's earlier slices' events come first
+            raise
         return events
 
     def _check_sizes(self, lines: list[bytes], limit: int) -> None:

@@ -84,7 +84,8 @@ def reference_decode(
             if "\x00" not in value:
                 id_buffer = value
         elif name == "retry" and value != "" and all(c in "0123456789" for c in value):
-            retry = retry_in_block = int(value)
+            # streamkit clamps values of more than 10 digits (sse.MAX_RETRY).
+            retry = retry_in_block = min(int(value), 9_999_999_999)
 
     for line in lines:
         process(line)

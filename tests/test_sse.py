@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import tracemalloc
+from collections.abc import Callable
+from typing import TypeVar
 
 import pytest
 
@@ -15,6 +18,9 @@ from streamkit import (
     SSEDecoder,
     StreamkitError,
 )
+from streamkit.sse import MAX_RETRY
+
+_T = TypeVar("_T")
 
 
 def feed_all(decoder: SSEDecoder, *reads: bytes) -> list[ServerSentEvent]:
@@ -22,6 +28,17 @@ def feed_all(decoder: SSEDecoder, *reads: bytes) -> list[ServerSentEvent]:
     for read in reads:
         events += decoder.feed(read)
     return events
+
+
+def _peak(action: Callable[[], _T]) -> tuple[int, int, _T]:
+    """Traced memory: the peak while ``action`` runs, what stays allocated, and its result."""
+    tracemalloc.start()
+    try:
+        result = action()
+        kept, peak = tracemalloc.get_traced_memory()
+        return peak, kept, result
+    finally:
+        tracemalloc.stop()
 
 
 class TestServerSentEvent:
@@ -119,12 +136,25 @@ class TestState:
         assert 3000 == decoder.retry
         assert [ServerSentEvent(data="x", retry=3000)] == decoder.feed(b"data: x\n\n")
 
-    def test_huge_retry_value_is_exact(self) -> None:
-        """R9: the value may be arbitrarily large -- past Python's int() digit limit too."""
-        digits = "9" * 5000
+    @pytest.mark.parametrize("digits", ["9999999999", "0" * 5000 + "1234567890"])
+    def test_retry_of_up_to_ten_digits_is_exact(self, digits: str) -> None:
+        """R9: a value of up to 10 digits (after leading zeros) is kept exactly."""
         decoder = SSEDecoder()
-        decoder.feed(f"retry: {digits}\n".encode())
-        assert int("9" * 2500) * 10**2500 + int("9" * 2500) == decoder.retry
+        assert [ServerSentEvent(data="x", retry=int(digits.lstrip("0")))] == decoder.feed(
+            f"retry: {digits}\ndata: x\n\n".encode()
+        )
+        assert int(digits.lstrip("0")) == decoder.retry
+
+    @pytest.mark.parametrize("size", [11, 5000, 400_000])
+    def test_longer_retry_is_clamped(self, size: int) -> None:
+        """R9: a value of more than 10 digits is clamped to MAX_RETRY, in time linear in its length.
+
+        A reconnection time over 115 days means "do not reconnect soon"; the
+        exact value of 400,000 digits would take seconds to convert.
+        """
+        decoder = SSEDecoder()
+        [event] = decoder.feed(b"retry: 0" + b"7" * size + b"\ndata: x\n\n")
+        assert MAX_RETRY == 9_999_999_999 == event.retry == decoder.retry
 
     def test_last_event_id_is_set_by_a_data_less_block(self) -> None:
         """R11 step 1: an id-only block updates the id sent on reconnect, but dispatches nothing."""
@@ -156,10 +186,13 @@ class TestInput:
         """bytes, bytearray and memoryview reads are all accepted."""
         assert [ServerSentEvent(data="x")] == SSEDecoder().feed(kind(b"data: x\n\n"))
 
-    def test_text_is_refused(self) -> None:
-        """A str read is a programming error, reported as TypeError."""
-        with pytest.raises(TypeError):
-            SSEDecoder().feed("data: x\n\n")  # type: ignore[arg-type]
+    @pytest.mark.parametrize("bad", ["data: x\n\n", 123, 0, None, [100, 10]])
+    def test_what_is_not_bytes_is_refused(self, bad: object) -> None:
+        """str, int (bytes(123) would be 123 NULs), None, lists: TypeError naming the type."""
+        decoder = SSEDecoder()
+        with pytest.raises(TypeError, match=type(bad).__name__):
+            decoder.feed(bad)  # type: ignore[arg-type]
+        assert [ServerSentEvent(data="x")] == decoder.feed(b"data: x\n\n")
 
     def test_empty_reads_change_nothing(self) -> None:
         """Empty reads are allowed anywhere, even inside a CRLF or a BOM."""
@@ -229,6 +262,46 @@ class TestMaxEventSize:
             decoder.feed(b"data: 1\n\n")
         decoder.close()
         assert [ServerSentEvent(data="1")] == decoder.feed(b"data:1\n\n")
+
+    def test_many_short_data_lines_take_at_most_four_times_the_limit(self) -> None:
+        """Memory stays within 4x max_event_size however short the data lines are."""
+        limit = 1 << 20
+        count = limit // len(b"data:ab")
+        body = b"data:ab\n" * count
+        reads = [body[start : start + 16384] for start in range(0, len(body), 16384)]
+        decoder = SSEDecoder(max_event_size=limit)
+        peak, _kept, events = _peak(lambda: feed_all(decoder, *reads, b"\n"))
+        assert [3 * count - 1] == [len(event.data) for event in events]
+        assert peak < 4 * limit
+
+    def test_a_line_read_a_byte_at_a_time_takes_at_most_four_times_the_limit(self) -> None:
+        """Memory stays within 4x max_event_size for a long line fed in reads of one byte."""
+        limit = 1 << 18
+        line = b"data: " + b"y" * (limit - 6)
+        decoder = SSEDecoder(max_event_size=limit)
+        feed = decoder.feed
+
+        def read_bytewise() -> list[ServerSentEvent]:
+            for start in range(len(line)):
+                feed(line[start : start + 1])
+            return feed(b"\n\n")
+
+        peak, _kept, events = _peak(read_bytewise)
+        assert [limit - 6] == [len(event.data) for event in events]
+        assert peak < 4 * limit
+
+    def test_one_huge_read_is_decoded_in_bounded_memory(self) -> None:
+        """A read of many MiB of short lines is not split into an object per line all at once.
+
+        What stays allocated afterwards is the events returned; the peak
+        above that is what the decoder needed on the way, bounded whatever
+        the size of the read.
+        """
+        body = b": comment\n\n" * 400_000 + b"data:ab\n\n"
+        decoder = SSEDecoder(max_event_size=1 << 16)
+        peak, kept, events = _peak(lambda: decoder.feed(body))
+        assert [ServerSentEvent(data="ab")] == events
+        assert peak - kept < 1 << 20
 
     def test_errors_are_streamkit_errors(self) -> None:
         """One except clause catches every decoder error."""
