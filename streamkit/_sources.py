@@ -91,12 +91,14 @@ def iter_local_bytes(
     Lazy: nothing is opened or read before the first ``next()``. A path is
     opened (gzip is detected by its magic number and decompressed) and closed
     when the iterator ends; a file object is read but left open for its owner.
+    Bytes in memory come in ``chunk_size`` slices, each copied only when it is
+    reached, so reading a large buffer costs one chunk, not a copy of all of it.
 
     Raises:
         TypeError: an object that is none of the accepted sources.
     """
     if isinstance(source, (bytes, bytearray, memoryview)):
-        yield bytes(source)
+        yield from _iter_buffer(source, chunk_size)
     elif isinstance(source, (str, os.PathLike)):
         yield from _iter_path(source, chunk_size)
     elif isinstance(source, BinaryReadable):
@@ -109,6 +111,16 @@ def iter_local_bytes(
             "a path, a binary file, an iterable of bytes or an httpx.Response"
         )
         raise TypeError(msg)
+
+
+def _iter_buffer(buffer: bytes | bytearray | memoryview, chunk_size: int) -> Iterator[bytes]:
+    if type(buffer) is bytes and len(buffer) <= chunk_size:
+        yield buffer  # already a read: no copy
+        return
+    with memoryview(buffer) as view, view.cast("B") as octets:
+        # Slices of a view share the buffer; only the bytes made of each are copies.
+        for start in range(0, len(octets), chunk_size):
+            yield bytes(octets[start : start + chunk_size])
 
 
 def decode(chunks: Iterable[bytes], decoder: SSEDecoder) -> Iterator[ServerSentEvent]:

@@ -201,17 +201,31 @@ class TestForwardCompatibility:
         assert wire == to_dict(event.data)
         assert call == converter.unstructure(unknown)
 
-    @pytest.mark.parametrize("tag", [None, 7, ["list"]])
-    def test_missing_or_odd_type_tag_is_kept(self, tag: Any) -> None:
-        """An object in a union without a string `type` is kept as UnknownObject too."""
-        block = {"index": 0, "text": {"value": "x"}}
-        if tag is not None:
+    @pytest.mark.parametrize("tag", ["absent", None])
+    def test_missing_type_tag_is_kept(self, tag: Any) -> None:
+        """An object in a union without a `type` (or a null one) is kept as UnknownObject too."""
+        block: dict[str, Any] = {"index": 0, "text": {"value": "x"}}
+        if tag != "absent":
             block["type"] = tag
         wire = {"id": "msg_1", "object": "thread.message.delta", "delta": {"content": [block]}}
         event = parse_event(sse("thread.message.delta", wire))
         assert event.data.delta.content is not None
         assert isinstance(event.data.delta.content[0], m.UnknownObject)
         assert wire == to_dict(event.data)
+
+    @pytest.mark.parametrize("tag", [7, ["list"], False])
+    def test_type_tag_that_is_not_a_string_is_a_parse_error(self, tag: Any) -> None:
+        """A `type` that is neither a string nor null is malformed, not an unknown type.
+
+        The accumulator refuses it for the same reason (a later delta could
+        not be matched against it), so both agree on what a stream holds.
+        """
+        block = {"index": 0, "type": tag, "text": {"value": "x"}}
+        wire = {"id": "msg_1", "object": "thread.message.delta", "delta": {"content": [block]}}
+        with pytest.raises(ParseError) as info:
+            parse_event(sse("thread.message.delta", wire))
+        assert "data.delta.content[0].type" == info.value.path
+        assert "expected a string" in info.value.reason
 
     def test_unknown_enum_value_is_kept(self) -> None:
         """A status this version does not list is kept as the string it was."""
@@ -338,9 +352,10 @@ class TestToDict:
         assert wire == to_dict(run)
 
     def test_rejects_other_objects(self) -> None:
-        """to_dict takes streamkit models and events only."""
-        with pytest.raises(TypeError, match="dict"):
-            to_dict({"id": "r"})  # type: ignore[arg-type]
+        """to_dict takes streamkit models, events and JSON values only."""
+        with pytest.raises(TypeError, match="object"):
+            to_dict(object())
+        assert {"id": "r"} == to_dict({"id": "r"})
 
     def test_cattrs_converter_uses_the_same_hooks(self) -> None:
         """converter.structure / unstructure agree with parse_event / to_dict."""

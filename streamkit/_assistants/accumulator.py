@@ -19,10 +19,10 @@ from streamkit._engine.changes import Change, Lazy, ObjectState, SnapshotView, b
 from streamkit._engine.convert import (
     LiveStructurer,
     event_from_json,
-    freeze,
     parse_event,
     structurer,
     to_dict,
+    unknown_object,
 )
 from streamkit._engine.engine import ClassRoute, Engine, JsonRoute
 from streamkit._engine.merge import (
@@ -31,6 +31,9 @@ from streamkit._engine.merge import (
     Path,
     Problem,
     Tx,
+    adopt,
+    build_as,
+    check_unknown_keys,
     merge_entries,
     merge_object,
     merge_raw,
@@ -38,7 +41,7 @@ from streamkit._engine.merge import (
     to_node,
 )
 from streamkit._engine.nodes import Node, Slots, plain
-from streamkit._engine.plan import members_of
+from streamkit._engine.plan import members_of, plan_for
 from streamkit.errors import StreamError
 from streamkit.sse import ServerSentEvent
 
@@ -175,6 +178,21 @@ _TEXT_DELTA_HOOK = structurer(m.TextDelta)
 _RUN_STEP_DELTA_HOOK = structurer(m.RunStepDelta)
 _MESSAGE_DELTA_HOOK = structurer(m.MessageDelta)
 
+# Nodes merged from deltas are read as the whole objects: the merge checks
+# what it stores against both (a file_search delta is free-form, the
+# FileSearchToolCall it builds is not).
+build_as(m.RunStepDelta, m.RunStep)
+build_as(m.MessageDelta, m.Message)
+
+# What the routes merge of a delta event; any other key of it is checked
+# (check_unknown_keys) so that reading the typed event or delta cannot fail.
+_DELTA_EVENT_KEYS = frozenset({"id", "object", "delta"})
+_STEP_DELTA_KEYS = plan_for(m.RunStepDelta).known
+_MESSAGE_DELTA_KEYS = plan_for(m.MessageDelta).known
+
+# An error event's envelope with a null error: reported as an error without details.
+_ERROR_WITHOUT_DETAILS: m.ErrorObject = structurer(m.ErrorObject)({})
+
 _TOOL_CALL_MEMBERS = members_of(("union", frozenset(typing.get_args(m.ToolCallDelta))))
 _CONTENT_MEMBERS = members_of(("union", frozenset(typing.get_args(m.MessageContentDelta))))
 _STEP_DETAILS_MEMBERS = members_of(("union", frozenset(typing.get_args(m.RunStepDeltaStepDetails))))
@@ -219,7 +237,11 @@ _ENTRY_BUILDS = _entry_builds()
 
 def _state(obj: Any, hook: Callable[[Any], Any], cls: type) -> ObjectState:
     """The state of a whole object first seen: its node, its snapshot already known."""
-    node = to_node(to_dict(obj), cls)
+    try:
+        wire = to_dict(obj)
+    except ValueError as error:  # built in Python, nested past the limit parsing enforces
+        raise Problem("parse", "data", str(error)) from None
+    node = to_node(wire, cls)
     node.cache = obj  # the typed object *is* the snapshot of this node
     run_id = getattr(obj, "run_id", None)
     return ObjectState(
@@ -250,6 +272,19 @@ class Accumulator(Engine):
     arrived, say) is given as the dense list of the entries present, in index
     order.
 
+    The terminal object is authoritative: a delta for a step or message
+    after its terminal event (``completed``, ``failed``, ``incomplete`` ...)
+    changes nothing and is recorded as a ``late_delta`` anomaly, in both
+    modes (as a ``terminal_mismatch`` is: nothing is lost, so a strict
+    consumer is not stopped). A step or message closed only because its run
+    ended takes later deltas as usual.
+
+    Bad input never makes a snapshot unreadable: everything the accumulator
+    stores has been checked against the schema, including JSON nested past
+    :data:`streamkit._engine.convert.MAX_DEPTH` levels in free-form values and
+    a ``type`` that is not a string, which are ``ParseError`` s naming the
+    field (strict) or ``parse`` anomalies (lenient).
+
     Snapshots are built when read, and only what changed since the last read
     is rebuilt (a tool call, a content block), so reading a snapshot after
     every delta costs what that delta changed.
@@ -276,6 +311,12 @@ class Accumulator(Engine):
         self._steps: dict[str, ObjectState] = {}
         self._messages: dict[str, ObjectState] = {}
         self._final_run_snapshot: m.Run | None = None
+        # Run id -> its steps and its messages not yet closed by its end (a
+        # run's end closes its own, not every object seen: no scan of all).
+        self._open_by_run: dict[str, tuple[list[ObjectState], list[ObjectState]]] = {}
+        # Steps and messages whose terminal object arrived: deltas after it are late.
+        self._final_steps: set[str] = set()
+        self._final_messages: set[str] = set()
         #: The position of the last run event whose status is terminal for a
         #: stream (0: none yet): a stream that got one has nothing to recover.
         self.final_run_position = 0
@@ -344,7 +385,11 @@ class Accumulator(Engine):
     def _on_step_delta_json(
         self, payload: Any, event: Any, position: int, tx: Tx
     ) -> list[Change[Any, Any, Any]]:
-        state, delta = self._delta_target(payload, self._steps, "step")
+        state, delta = self._delta_target(payload, self._steps, "step", tx)
+        if state.done and state.id in self._final_steps:  # done first: cheap, mostly false
+            return self._late(state, "thread.run.step.delta", "step")
+        if not tx.shallow and not _STEP_DELTA_KEYS.issuperset(delta):
+            check_unknown_keys(delta, _STEP_DELTA_KEYS, ("data", "delta"))
         placed: list[tuple[int, bool, Any]] = []
         details = delta.get("step_details")
         state.node.cache = None
@@ -364,12 +409,17 @@ class Accumulator(Engine):
             if tag is not None and held_type is not None and tag != held_type:
                 raise Problem("type_conflict", (path, "type"), "the step's type changed")
             if (tag or held_type) == "tool_calls":
+                calls = details.get("tool_calls")
+                if calls is not None and calls.__class__ is not list:
+                    raise BadShape((path, "tool_calls"), "an array", calls)
                 if held_type is None:
                     tx.set(node, "type", "tool_calls")
-                calls = details.get("tool_calls")
+                    # Tool calls kept raw while the type was unknown are
+                    # placed (and checked) now, before this delta's.
+                    held_calls = node.get("tool_calls")
+                    if held_calls.__class__ is list:
+                        calls = plain(held_calls) + (calls or [])
                 if calls is not None:
-                    if calls.__class__ is not list:
-                        raise BadShape((path, "tool_calls"), "an array", calls)
                     slots = node.get("tool_calls")
                     if slots.__class__ is not Slots:
                         slots = Slots()
@@ -382,6 +432,10 @@ class Accumulator(Engine):
                 if member is None:
                     merge_raw(details, node, path, tx)
                 else:
+                    if held_type is None and len(node) > 0:
+                        # Kept raw while its type was unknown: checked as what it is now.
+                        node = adopt(member, node, path, tx)
+                        tx.set(state.node, "step_details", node)
                     merge_object(member, details, node, path, tx)
         delta_value = Lazy(_RUN_STEP_DELTA_HOOK, delta, m.RunStepDelta)
         changes = [make_change("step.delta", state.id, None, delta_value, event, position, state)]
@@ -391,7 +445,11 @@ class Accumulator(Engine):
     def _on_message_delta_json(
         self, payload: Any, event: Any, position: int, tx: Tx
     ) -> list[Change[Any, Any, Any]]:
-        state, delta = self._delta_target(payload, self._messages, "message")
+        state, delta = self._delta_target(payload, self._messages, "message", tx)
+        if state.done and state.id in self._final_messages:  # done first: cheap, mostly false
+            return self._late(state, "thread.message.delta", "message")
+        if not tx.shallow and not _MESSAGE_DELTA_KEYS.issuperset(delta):
+            check_unknown_keys(delta, _MESSAGE_DELTA_KEYS, ("data", "delta"))
         state.node.cache = None
         role = delta.get("role")
         if role is not None:
@@ -424,7 +482,7 @@ class Accumulator(Engine):
 
     @staticmethod
     def _delta_target(
-        payload: Any, states: dict[str, ObjectState], kind: str
+        payload: Any, states: dict[str, ObjectState], kind: str, tx: Tx
     ) -> tuple[ObjectState, Any]:
         """The state a delta event's JSON is for, and its `delta` object, both checked."""
         if payload.__class__ is not dict:
@@ -443,7 +501,15 @@ class Accumulator(Engine):
         state = states.get(object_id)
         if state is None:
             raise Problem("unknown_id", "data.id", f"a delta for a {kind} never created")
+        if not tx.shallow and not _DELTA_EVENT_KEYS.issuperset(payload):
+            check_unknown_keys(payload, _DELTA_EVENT_KEYS, "data")
         return state, delta
+
+    def _late(self, state: ObjectState, name: str, kind: str) -> list[Change[Any, Any, Any]]:
+        """A delta after its object's terminal event: ignored, recorded in both modes."""
+        reason = f"a delta after the {kind}'s terminal event: ignored (the terminal object wins)"
+        self.record("late_delta", name, state.id, "data.delta", reason)
+        return []
 
     # -- typed events --
 
@@ -480,9 +546,12 @@ class Accumulator(Engine):
     def _close_run(self, run_id: str, event: Any, position: int) -> list[Change[Any, Any, Any]]:
         """Done changes for every open step and message of a run that ended."""
         changes: list[Change[Any, Any, Any]] = []
-        for kind, states in (("step", self._steps), ("message", self._messages)):
-            for state in states.values():
-                if state.parent_id == run_id and not state.done:
+        opened = self._open_by_run.pop(run_id, None)
+        if opened is None:
+            return changes
+        for kind, states in zip(("step", "message"), opened, strict=True):
+            for state in states:
+                if not state.done:
                     changes += self._close_entries(state, event, position)
                     state.done = True
                     changes.append(
@@ -516,6 +585,12 @@ class Accumulator(Engine):
         changes: list[Change[Any, Any, Any]] = []
         if state is None:
             state = states[obj.id] = fresh
+            run_id = state.parent_id
+            if run_id is not None:
+                opened = self._open_by_run.get(run_id)
+                if opened is None:
+                    opened = self._open_by_run[run_id] = ([], [])
+                opened[0 if is_step else 1].append(state)
             changes.append(
                 make_change(f"{kind}.created", obj.id, None, None, event, position, state)
             )
@@ -551,6 +626,8 @@ class Accumulator(Engine):
                 changes.append(
                     make_change(f"{kind}.updated", obj.id, None, None, event, position, state)
                 )
+        if terminal:
+            (self._final_steps if is_step else self._final_messages).add(obj.id)
         if terminal and not state.done:
             changes += self._close_entries(state, event, position)
             state.done = True
@@ -616,17 +693,19 @@ class Accumulator(Engine):
         return changes
 
     def _on_error(self, event: Any, position: int, tx: Tx) -> list[Change[Any, Any, Any]]:
-        error: m.ErrorObject = event.error
+        error: m.ErrorObject | None = event.error
+        if error is None:  # {"error": null}: an error all the same, without details
+            error = _ERROR_WITHOUT_DETAILS
         self.errors.append(error)
         change = make_change("error", "", None, None, event, position, None, error)
+        what = error.code or error.type
+        reported = f"the server reported {what}" if what else "the server reported an error"
         if self.strict:
-            kind = error.code or error.type or "error"
+            details = f": {error.message}" if error.message is not None else ""
             raise StreamError(
-                f"event {position} (error): the server reported {kind}: {error.message}",
-                error=error,
-                position=position,
+                f"event {position} (error): {reported}{details}", error=error, position=position
             )
-        self.record("server_error", "error", None, "data", f"the server reported {error.type}")
+        self.record("server_error", "error", None, "data", reported)
         return [change]
 
     def _on_done(self, event: Any, position: int, tx: Tx) -> list[Change[Any, Any, Any]]:
@@ -684,9 +763,7 @@ def _lazy_entries(
         (
             index,
             is_new,
-            Lazy(_class_hook(cls), entry, cls)
-            if cls is not None
-            else m.UnknownObject(freeze(entry)),
+            Lazy(_class_hook(cls), entry, cls) if cls is not None else unknown_object(entry),
         )
         for index, is_new, entry, cls in placed
     ]

@@ -26,6 +26,15 @@ never per field. Three things the generic cattrs hooks do not do are built in:
 Enum values are not checked against their sets: the API adds values, and a
 consumer must keep working when it does.
 
+**Depth.** JSON the schema does not describe -- a free-form field (function
+``parameters``, a JSON schema), the value of a key the schema does not know,
+an object of an unknown ``type`` -- may nest at most :data:`MAX_DEPTH` levels
+of objects and arrays (the value of an unknown key, or of a key of an unknown
+object, counts from itself). Deeper is a shape error naming the field, like a
+wrong type; every recursive helper here (:func:`freeze`, :func:`copy_json`,
+:func:`to_dict`) enforces the same limit, so no input reaches Python's
+recursion limit. A ``type`` tag, where present and not null, must be a string.
+
 **Snapshots from nodes.** The structure hooks also build models from the
 accumulator's containers (:mod:`streamkit._engine.nodes`), with no cost on
 the plain-JSON path (the checks sit where a wrong shape would be reported):
@@ -68,7 +77,7 @@ import json
 import threading
 import types
 import typing
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
@@ -98,9 +107,11 @@ except ImportError:  # pragma: no cover - depends on the environment
     _orjson = None
 
 __all__ = [
+    "MAX_DEPTH",
     "MODEL_CLASSES",
     "LiveStructurer",
     "ShapeError",
+    "check_depth",
     "converter",
     "copy_json",
     "event_from_json",
@@ -108,15 +119,28 @@ __all__ = [
     "generated",
     "json_error_where",
     "json_type",
+    "kind_structurer",
     "loads",
     "parse_error",
     "parse_event",
     "structurer",
     "to_dict",
+    "unknown_object",
     "unstructurer",
 ]
 
 Hook = Callable[[Any], Any]
+
+#: How deep JSON the schema does not describe may nest (see the module
+#: docstring): far beyond real payloads (JSON schemas of function parameters
+#: nest a few levels), a quarter of orjson's own cap of 1024 levels on a whole
+#: document, and low enough that the recursive helpers, at most two Python
+#: frames a level, stay far inside CPython's default recursion limit of 1000
+#: however deep the caller's own stack is.
+MAX_DEPTH = 256
+# An unknown object (or an unknown event's payload) is checked as a whole: its
+# own level comes on top of the limit its keys' values get.
+_UNKNOWN_DEPTH = MAX_DEPTH + 1
 
 _EMPTY: frozenset[str] = frozenset()
 
@@ -215,7 +239,11 @@ def json_type(value: object) -> str:
 _JSON_ATOMS = frozenset({str, int, float, bool, type(None)})
 
 
-def freeze(value: Any) -> Any:
+def _too_deep(value: Any) -> ShapeError:
+    return ShapeError(f"JSON nested at most {MAX_DEPTH} levels deep", value)
+
+
+def freeze(value: Any, depth: int = MAX_DEPTH) -> Any:
     """JSON made read-only all the way down: objects as mappingproxy, arrays as tuples.
 
     Free-form values (function parameters, JSON schemas, unknown keys and
@@ -224,32 +252,92 @@ def freeze(value: Any) -> Any:
     containers become plain frozen values too: a ``Node`` a mappingproxy, a
     ``Frags`` its joined string, a ``Slots`` the tuple of its entries in
     index order. Frozen values are returned as they are.
+
+    Raises:
+        ShapeError: plain objects and arrays nest more than ``depth`` levels
+            (the accumulator's containers do not count: they are the schema's).
     """
     cls = value.__class__
     # Leaves are tested inline: a call per scalar would cost more than the test.
     if cls is dict:
+        if depth <= 0:
+            raise _too_deep(value)
+        depth -= 1
         return MappingProxyType(
-            {k: v if v.__class__ in _JSON_ATOMS else freeze(v) for k, v in value.items()}
+            {k: v if v.__class__ in _JSON_ATOMS else freeze(v, depth) for k, v in value.items()}
         )
     if cls is list:
-        return tuple([v if v.__class__ in _JSON_ATOMS else freeze(v) for v in value])
+        if depth <= 0:
+            raise _too_deep(value)
+        depth -= 1
+        return tuple([v if v.__class__ in _JSON_ATOMS else freeze(v, depth) for v in value])
     if cls is Node:
-        return MappingProxyType({k: freeze(v) for k, v in value.items()})
+        return MappingProxyType({k: freeze(v, depth) for k, v in value.items()})
     if cls is Frags:
         return value.joined()
     if cls is Slots:
-        return tuple([freeze(v) for v in value.ordered()])
+        return tuple([freeze(v, depth) for v in value.ordered()])
     return value
 
 
-def copy_json(value: Any) -> Any:
-    """A deep, mutable copy of JSON data, frozen or not: mappings become dicts, tuples lists."""
+def unknown_object(value: Any) -> UnknownObject:
+    """The :class:`~streamkit.models.UnknownObject` of an object of an unknown type (frozen).
+
+    Raises:
+        ShapeError: a value of one of its keys nests more than :data:`MAX_DEPTH` levels.
+    """
+    return UnknownObject(freeze(value, _UNKNOWN_DEPTH))
+
+
+def copy_json(value: Any, depth: int = MAX_DEPTH) -> Any:
+    """A deep, mutable copy of JSON data, frozen or not: mappings become dicts, tuples lists.
+
+    Raises:
+        ShapeError: objects and arrays nest more than ``depth`` levels.
+    """
     cls = value.__class__
     if cls is dict or cls is MappingProxyType:
-        return {k: copy_json(v) for k, v in value.items()}
+        if depth <= 0:
+            raise _too_deep(value)
+        return {k: copy_json(v, depth - 1) for k, v in value.items()}
     if cls is list or cls is tuple:
-        return [copy_json(v) for v in value]
+        if depth <= 0:
+            raise _too_deep(value)
+        return [copy_json(v, depth - 1) for v in value]
     return value
+
+
+def check_depth(value: Any, depth: int = MAX_DEPTH) -> None:
+    """Check that plain JSON nests at most ``depth`` levels, building nothing.
+
+    Raises:
+        ShapeError: it nests deeper.
+    """
+    cls = value.__class__
+    if cls is dict:
+        items: Iterable[Any] = value.values()
+    elif cls is list:
+        items = value
+    else:
+        return
+    if depth <= 0:
+        raise _too_deep(value)
+    for item in items:
+        if item.__class__ is dict or item.__class__ is list:
+            check_depth(item, depth - 1)
+
+
+def _freeze_extra(d: Any, known: frozenset[str]) -> dict[str, Any] | None:
+    """The keys of ``d`` that its class does not know, frozen; a shape error names its key."""
+    extra = {}
+    for key, value in d.items():
+        if key not in known:
+            try:
+                extra[key] = freeze(value)
+            except ShapeError as error:
+                error.path.appendleft(key)
+                raise
+    return extra or None
 
 
 # --- Hook tables --------------------------------------------------------------
@@ -356,6 +444,7 @@ def _namespace(**names: Any) -> dict[str, Any]:
         "_free": _structure_free,
         "_as_list": _structure_slots,
         "_freeze": freeze,
+        "_bad_tag": _bad_tag,
     }
     env.update(names)
     return env
@@ -383,6 +472,13 @@ def _structure_free(value: Any) -> Any:
     if value.__class__ is Node:
         return freeze(value)
     raise ShapeError("an object", value)
+
+
+def _bad_tag(tag: Any) -> ShapeError:
+    # A `type` that is there and not a string is malformed, not an unknown type.
+    error = ShapeError("a string", tag)
+    error.path.append("type")
+    return error
 
 
 def _structure_slots(value: Any) -> list[Any]:
@@ -475,18 +571,20 @@ def _make_union_structure(kind: Kind) -> Hook:
     tagged: dict[str, Hook] = {}
     for tag, member in members.tagged.items():
         _STRUCTURE.bind(member, tagged, tag)
-    env = _namespace(_tagged=tagged, _UnknownObject=UnknownObject, _Frags=Frags)
+    env = _namespace(
+        _tagged=tagged, _UnknownObject=UnknownObject, _Frags=Frags, _unknown=unknown_object
+    )
     if members.untagged is not None:
         # One object member without a constant tag (AssistantToolChoice) takes any object.
         _STRUCTURE.bind(members.untagged, env, "_fallback")
         unknown = ["return _fallback(v)"]
         unknown_node = unknown
     else:
-        unknown = ["return _UnknownObject(_freeze(v))"]
+        unknown = ["return _unknown(v)"]
         unknown_node = [
             "o = v.cache",
             "if o.__class__ is not _UnknownObject:",
-            "    o = v.cache = _UnknownObject(_freeze(v))",
+            "    o = v.cache = _unknown(v)",
             "return o",
         ]
     takes_strings = members.takes_strings
@@ -497,6 +595,8 @@ def _make_union_structure(kind: Kind) -> Hook:
         "        member = _tagged.get(tag)",
         "        if member is not None:",
         "            return member(v)",
+        "    elif tag is not None:",
+        "        raise _bad_tag(tag)",
     ]
     lines = [
         "def hook(v):",
@@ -533,7 +633,12 @@ def _make_model_structure(cls: type[Model]) -> Hook:
     plan = plan_for(cls)
     fields = plan.fields
     env = _namespace(
-        _cls=cls, _new=object.__new__, _known=plan.known, _Wire=WireInfo, _PLAIN=PLAIN_WIRE
+        _cls=cls,
+        _new=object.__new__,
+        _known=plan.known,
+        _Wire=WireInfo,
+        _PLAIN=PLAIN_WIRE,
+        _extra=_freeze_extra,
     )
     for field in fields:
         env[f"_set_{field.name}"] = _slot_setter(cls, field.name)
@@ -577,7 +682,7 @@ def _make_model_structure(cls: type[Model]) -> Hook:
         "    if found == len(d):",
         "        _set__wire(o, _PLAIN)",
         "    else:",
-        "        extra = {k: _freeze(v) for k, v in d.items() if k not in _known} or None",
+        "        extra = _extra(d, _known)",
         "        _set__wire(o, _Wire(frozenset([k for k, v in d.items() if v is None]), extra))",
         "    return o",
     ]
@@ -598,7 +703,7 @@ def _unstructure_other(value: Any) -> Any:
     if is_model(value.__class__):
         return _UNSTRUCTURE.get(value.__class__)(value)  # its first use
     if isinstance(value, UnknownObject):
-        return copy_json(dict(value.raw))
+        return copy_json(dict(value.raw), _UNKNOWN_DEPTH)
     return value  # a string member
 
 
@@ -664,6 +769,15 @@ def structurer(annotation: Any) -> Hook:
     itself does not change the function returned here -- call again.
     """
     return _STRUCTURE.get(_structure_key(kind_of(annotation)))
+
+
+def kind_structurer(kind: Kind) -> Hook:
+    """The structure hook of a schema plan kind (:func:`streamkit._engine.plan.kind_of`).
+
+    Any kind, scalars included: the merge checks a value it stores with the
+    hook of the kind the snapshot will read it as.
+    """
+    return _STRUCTURE.get(_structure_key(kind))
 
 
 class LiveStructurer:
@@ -737,9 +851,12 @@ def _make_converter() -> cattrs.Converter:
             super().__init__()
             self.register_structure_hook_factory(is_model, structure_factory)
             self.register_unstructure_hook_factory(is_model, unstructure_factory)
-            self.register_unstructure_hook(UnknownObject, lambda obj: copy_json(dict(obj.raw)))
+            self.register_unstructure_hook(
+                UnknownObject, lambda obj: copy_json(dict(obj.raw), _UNKNOWN_DEPTH)
+            )
             self.register_structure_hook(
-                UnknownObject, lambda value, _type: UnknownObject(freeze(copy_json(value)))
+                UnknownObject,
+                lambda value, _type: unknown_object(copy_json(value, _UNKNOWN_DEPTH)),
             )
 
         @typing.overload
@@ -840,12 +957,16 @@ def parse_event(sse: ServerSentEvent, *, position: int | None = None) -> StreamE
         One of the 25 event classes of :mod:`streamkit.models.events` (``.event``
         is the name, ``.data`` the typed object), or
         :class:`~streamkit.models.UnknownEvent` for an event name this version
-        does not know -- kept with its payload, never an error.
+        does not know -- kept with its payload, never an error (its text, if
+        it is not JSON or nests deeper than the unknown-object limit of
+        :data:`MAX_DEPTH` + 1 levels).
 
     Raises:
         ParseError: the payload of a known event is not JSON, or not of the
-            schema's shape. The message names the event, its position and the
-            field path, never the payload text.
+            schema's shape (a wrong type, a ``type`` tag that is not a string,
+            free-form JSON nested deeper than :data:`MAX_DEPTH`). The message
+            names the event, its position and the field path, never the
+            payload text.
     """
     name = sse.event
     entry = _DATA_HOOKS.get(name)
@@ -856,7 +977,8 @@ def parse_event(sse: ServerSentEvent, *, position: int | None = None) -> StreamE
                 return DoneEvent(sse.data)
             try:
                 payload = loads(sse.data)
-            except (ValueError, RecursionError):
+                check_depth(payload, _UNKNOWN_DEPTH)
+            except (ValueError, RecursionError, ShapeError):
                 payload = sse.data  # an unknown event need not carry JSON
             return UnknownEvent(name, payload)
     try:
@@ -909,30 +1031,65 @@ def parse_error(name: str, position: int | None, path: str, reason: str) -> Pars
     )
 
 
-def to_dict(obj: Model | UnknownObject | StreamEvent) -> Any:
-    """The JSON-compatible wire form of a model or an event.
+def to_dict(obj: Any) -> Any:
+    """The plain JSON of a model, an event, a snapshot or a (frozen) JSON value.
 
     For a model or :class:`~streamkit.models.UnknownObject`: the object as the
     server sends it -- keys it did not send stay absent, keys sent as
     ``null`` are ``null``, unknown keys are written back unchanged. For an
-    event: ``{"event": name, "data": ...}``, the wrapper the SDKs use. The
-    result shares nothing with ``obj``.
+    event: ``{"event": name, "data": ...}``, the wrapper the SDKs use. For
+    JSON as models hold it -- a mapping (``extra_fields``, a free-form field,
+    ``UnknownObject.raw``, an unknown event's ``data``, a mapping of
+    snapshots), a tuple, a scalar -- the same as ``dict``, ``list`` and
+    scalars; models and events inside are converted too. The result shares
+    nothing with ``obj`` and is what ``json.dumps`` takes.
 
     Raises:
-        TypeError: ``obj`` is not a streamkit model or event.
+        TypeError: ``obj`` is (or holds) something that is none of these, or
+            a mapping with a key that is not a string.
+        ValueError: JSON built in Python nests deeper than :data:`MAX_DEPTH`
+            levels (parsed input never does: parsing checks the limit).
     """
-    hook = _unstructure_hooks.get(obj.__class__)
-    if hook is not None:
-        return hook(obj)
-    if is_model(obj.__class__):
-        return _UNSTRUCTURE.get(obj.__class__)(obj)  # its first use
-    if isinstance(obj, UnknownObject):
-        return copy_json(dict(obj.raw))
-    if isinstance(obj, DoneEvent):
+    try:
+        hook = _unstructure_hooks.get(obj.__class__)
+        if hook is not None:
+            return hook(obj)
+        return _to_plain(obj, _UNKNOWN_DEPTH)
+    except ShapeError:
+        msg = f"to_dict(): JSON nested more than {MAX_DEPTH} levels deep"
+        raise ValueError(msg) from None
+
+
+def _to_plain(obj: Any, depth: int) -> Any:
+    """to_dict of anything but a model whose hook exists (see :func:`to_dict`)."""
+    cls = obj.__class__
+    if cls in _JSON_ATOMS:
+        return obj
+    if is_model(cls):
+        return _UNSTRUCTURE.get(cls)(obj)  # its first use
+    if cls is UnknownObject:
+        return copy_json(dict(obj.raw), _UNKNOWN_DEPTH)
+    if cls is DoneEvent:
         return {"event": obj.event, "data": obj.data}
-    if isinstance(obj, UnknownEvent):
-        return {"event": obj.event, "data": copy_json(obj.data)}
-    if type(obj) in _EVENT_TYPES:
-        return {"event": obj.event, "data": to_dict(obj.data)}  # type: ignore[union-attr]
-    msg = f"to_dict() takes a streamkit model or event, not {type(obj).__name__}"
+    if cls is UnknownEvent:
+        return {"event": obj.event, "data": _to_plain(obj.data, _UNKNOWN_DEPTH)}
+    if cls in _EVENT_TYPES:
+        return {"event": obj.event, "data": to_dict(obj.data)}
+    if isinstance(obj, Mapping):
+        if depth <= 0:
+            raise _too_deep(obj)
+        plain = {}
+        for key, value in obj.items():
+            if key.__class__ is not str:
+                msg = f"to_dict() takes JSON objects with string keys, not {type(key).__name__}"
+                raise TypeError(msg)
+            plain[key] = _to_plain(value, depth - 1)
+        return plain
+    if cls is tuple or cls is list:
+        if depth <= 0:
+            raise _too_deep(obj)
+        return [_to_plain(value, depth - 1) for value in obj]
+    if isinstance(obj, (str, int, float)):  # a subclass, e.g. a str enum
+        return obj
+    msg = f"to_dict() takes a streamkit model, event or JSON value, not {type(obj).__name__}"
     raise TypeError(msg)

@@ -22,7 +22,7 @@ from typing import Any, ClassVar
 
 from streamkit._engine.changes import Anomaly, Change, Lazy
 from streamkit._engine.convert import json_error_where, loads, parse_error, to_dict
-from streamkit._engine.merge import Problem, Tx
+from streamkit._engine.merge import SHALLOW_TEXT, Problem, Tx
 from streamkit.errors import AccumulateError, ParseError
 from streamkit.sse import ServerSentEvent
 
@@ -86,7 +86,11 @@ class Engine:
             # A typed delta merges through its wire JSON: one merge engine.
             typed: Any = event
             route = self.json_routes[typed.event]
-            return self._feed_json(route, typed.event, to_dict(typed.data), typed, position)
+            try:
+                data = to_dict(typed.data)
+            except ValueError as error:  # built in Python, nested past the parser's limit
+                return self._not_json(typed.event, position, str(error))
+            return self._feed_json(route, typed.event, data, typed, position)
         name = event.event
         class_route = self.class_routes.get(event.__class__)
         if class_route is None:  # pragma: no cover - every event class has a route
@@ -97,6 +101,8 @@ class Engine:
         except Problem as problem:
             tx.rollback()
             object_id = getattr(getattr(event, "data", None), "id", None)
+            if problem.kind == "parse" and self.strict:
+                raise parse_error(name, position, problem.path, problem.reason) from None
             if self.strict:
                 self.fail(problem, position, name, object_id)
             self.record(problem.kind, name, object_id, problem.path, problem.reason)
@@ -117,16 +123,12 @@ class Engine:
         try:
             payload = loads(data) if data.__class__ is str else data
         except (ValueError, RecursionError) as exc:
-            reason = f"not valid JSON ({json_error_where(exc)})"
-            if self.strict:
-                raise parse_error(name, position, "data", reason) from None
-            self.record("parse", name, None, "data", reason)
-            return []
+            return self._not_json(name, position, f"not valid JSON ({json_error_where(exc)})")
         if event is None:
             # The typed event, if someone reads it, is built from the JSON
             # parsed here: each payload is parsed once.
             event = Lazy(self.event_from_json(name), payload)
-        tx = self._tx.begin(not self.strict)
+        tx = self._tx.begin(not self.strict, data.__class__ is str and len(data) <= SHALLOW_TEXT)
         try:
             changes = route(self, payload, event, position, tx)
         except Problem as problem:
@@ -141,6 +143,13 @@ class Engine:
         for conflict in tx.conflicts:
             self.record(conflict.kind, name, payload.get("id"), conflict.path, conflict.reason)
         return changes
+
+    def _not_json(self, name: str, position: int, reason: str) -> list[Change[Any, Any, Any]]:
+        """An event whose data cannot be merged as JSON: a ParseError, or (lenient) an anomaly."""
+        if self.strict:
+            raise parse_error(name, position, "data", reason)
+        self.record("parse", name, None, "data", reason)
+        return []
 
     def fail(self, problem: Problem, position: int, name: str, object_id: Any) -> typing.NoReturn:
         """Raise the precise error for ``problem`` (what, where; never payload text)."""

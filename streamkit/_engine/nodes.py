@@ -65,7 +65,12 @@ class Slots(dict[int, Any]):
 
 
 def plain(value: Any) -> Any:
-    """Plain wire JSON of a value that may hold nodes, fragments and slots (a deep copy)."""
+    """Plain wire JSON of a value that may hold nodes, fragments and slots (a deep copy).
+
+    Recursive: bounded because a node tree is as deep as the schema plus the
+    free-form JSON in it, which the merge and the parser check against
+    ``convert.MAX_DEPTH`` before anything is stored.
+    """
     cls = value.__class__
     if cls is Node or cls is dict:
         return {key: plain(item) for key, item in value.items()}
