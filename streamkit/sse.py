@@ -17,12 +17,12 @@ incomplete last line is kept as a list of pieces and joined only when its end
 arrives, so the cost stays linear in the bytes fed whatever the read sizes.
 
 Memory is bounded by ``max_event_size``, not by the number of lines or reads:
-the pieces of an unended line and the data lines of an open event are
-coalesced into one ``bytearray`` every few dozen (no object per piece or per
-line is kept), and a read larger than 64 KiB is decoded in slices of that
-size (no list of every line of a huge read). An event of any shape --
-one line in one-byte reads, or short ``data:`` lines -- peaks at under four
-times the limit, its decoded ``str`` included.
+the pieces of an unended line and the data lines of an open event, when
+small, are coalesced into one ``bytearray`` every few dozen (no object per
+small piece or line is kept), and a read larger than 64 KiB is decoded in
+slices of that size (no list of every line of a huge read). An event of any
+shape -- one line in one-byte reads, or short ``data:`` lines -- peaks at
+under four times the limit, its decoded ``str`` included.
 
 Stdlib only: nothing here touches sockets, files or event loops.
 """
@@ -53,9 +53,17 @@ _BOM = b"\xef\xbb\xbf"
 # into lines makes an object per line, so a huge read of short lines would
 # otherwise cost many times its size at once.
 _SLICE = 64 * 1024
-# How many pieces of an unended line, or data lines of an open event, are kept
-# as separate objects before they are coalesced into one bytearray.
+# Pieces of an unended line, or data lines of an open event, are coalesced
+# into one bytearray once there are more than _COALESCE of them averaging
+# under _SMALL bytes: each costs ~40 bytes of object and pointer, so the
+# overhead stays under a tenth of the bytes held, and large pieces (a long
+# line in 4 KiB reads) are never copied an extra time.
 _COALESCE = 64
+_SMALL = 512
+# An unended line's size is checked against the limit, and its pieces for
+# coalescing, each time it has grown by this much: reads inside a long line
+# then cost one comparison each, however small they are.
+_CHECK_EVERY = 4096
 
 
 class ServerSentEvent(NamedTuple):
@@ -94,7 +102,7 @@ def _coalesce(pieces: list[Any], separator: bytes) -> None:
     """Join ``pieces`` in place into one bytearray, growing the first if it is one already.
 
     Extending a bytearray is amortised O(1) per byte, so coalescing every
-    ``_COALESCE`` pieces stays linear however long the line or event grows.
+    ``_COALESCE`` small pieces stays linear however long the line or event grows.
     """
     head = pieces[0]
     if head.__class__ is not bytearray:
@@ -162,6 +170,7 @@ class SSEDecoder:
         "_last_event_id",
         "_limit",
         "_line",
+        "_line_check",
         "_line_size",
         "_offset",
         "_retry",
@@ -195,6 +204,7 @@ class SSEDecoder:
         # Pieces of the incomplete last line (coalesced into a bytearray now and then).
         self._line: list[bytes] = []
         self._line_size = 0
+        self._line_check = 0  # see _check_line
         self._failed = False
         self._reset_block()
         self._id_buffer: str | None = None
@@ -254,11 +264,12 @@ class SSEDecoder:
             raise DecodeError(msg)
         if type(data) is not bytes:
             data = _as_bytes(data)
-        if len(data) > _SLICE:
-            return self._feed_slices(data)
-        if not data:
+        size = len(data)
+        if not size:
             return []
-        self._offset += len(data)
+        if size > _SLICE:
+            return self._feed_slices(data)
+        self._offset += size
 
         if self._at_start:
             # R2: strip one BOM, and only as the first code point of the stream,
@@ -290,13 +301,10 @@ class SSEDecoder:
         limit = self._limit
         if len(lines) == 1:
             # No line ends here: keep the piece; joining waits for the line's end.
-            pieces = self._line
-            pieces.append(data)
-            if len(pieces) > _COALESCE:
-                _coalesce(pieces, b"")
-            self._line_size += len(data)
-            if self._block_size + self._line_size > limit:
-                self._fail_too_large([])
+            self._line.append(data)
+            self._line_size += size
+            if self._line_size > self._line_check:
+                self._check_line(limit)
             return []
 
         if self._line:
@@ -311,8 +319,6 @@ class SSEDecoder:
             self._check_sizes(lines, limit)
 
         events = self._process(lines)
-        if len(self._data) > _COALESCE:
-            _coalesce(self._data, b"\n")
         # The open event's size: its lines after the last blank line of this
         # read, or, if the read had none, all of the read on top of before.
         last = len(lines) - 1
@@ -323,8 +329,12 @@ class SSEDecoder:
         else:
             self._block_size = sum(map(len, lines[last + 1 :]))
         self._line_size = len(tail)
+        self._line_check = 0  # the next piece of the new unended line checks it
         if tail:
             self._line.append(tail)
+        held = self._data
+        if len(held) > _COALESCE and self._block_size < len(held) * _SMALL:
+            _coalesce(held, b"\n")
         if self._block_size + self._line_size > limit:
             self._fail_too_large(events)
         return events
@@ -339,6 +349,16 @@ class SSEDecoder:
             error.events[:0] = events  # the read's earlier slices' events come first
             raise
         return events
+
+    def _check_line(self, limit: int) -> None:
+        """The unended line grew past its check point: the limit, then its pieces."""
+        line_size = self._line_size
+        if self._block_size + line_size > limit:
+            self._fail_too_large([])
+        pieces = self._line
+        if len(pieces) > _COALESCE and line_size < len(pieces) * _SMALL:
+            _coalesce(pieces, b"")
+        self._line_check = min(limit - self._block_size, line_size + _CHECK_EVERY)
 
     def _check_sizes(self, lines: list[bytes], limit: int) -> None:
         """Fail at the first event in ``lines`` over the limit, after decoding those before it."""

@@ -31,7 +31,7 @@ import pytest
 import streamkit
 from streamkit import ParseError, ServerSentEvent, models, parse_event, to_dict
 from streamkit._engine.changes import ObjectState
-from streamkit._engine.convert import MAX_DEPTH
+from streamkit._engine.convert import MAX_DEPTH, json_error_where, loads
 from streamkit._engine.merge import BadShape, Tx, merge_object
 from streamkit._engine.nodes import Node
 from streamkit.testing import encode
@@ -233,6 +233,14 @@ class TestDepthLimit:
             parse_event(bad)
         check_rejected([], bad, strict=strict, anomaly="parse", error=ParseError)
 
+    @pytest.mark.parametrize("long_number", [False, True], ids=["orjson", "stdlib"])
+    def test_loads_never_raises_recursion_error(self, long_number: bool) -> None:
+        """convert.loads: JSON nested past what a parser follows is a ValueError saying so."""
+        text = "[" * 100_000 + ("12345678901234567890" if long_number else "1") + "]" * 100_000
+        with pytest.raises(ValueError, match="nested too deeply") as info:
+            loads(text)
+        assert "nested too deeply" == json_error_where(info.value)
+
     def test_unknown_event_too_deep_keeps_its_text(self) -> None:
         """An unknown event's payload is JSON up to the limit, its text past it (as non-JSON)."""
         at_limit = ServerSentEvent("thread.future", "[" + nested(MAX_DEPTH) + "]")
@@ -252,6 +260,22 @@ class TestDepthLimit:
         bad = models.FunctionDefinition(name="f", parameters=json.loads(nested(MAX_DEPTH + 1)))
         with pytest.raises(ValueError, match=f"{MAX_DEPTH} levels"):
             to_dict(bad)
+
+    @pytest.mark.parametrize("place", ["function parameters", "unknown key of a delta entry"])
+    def test_replay_at_and_past_the_limit(self, place: str) -> None:
+        """replay(): the limit replays; one more level is a ParseError with what came first."""
+        setup = list(PLACES[place][1])
+        ok = streamkit.replay(
+            encode([*setup, _deep_event(place, MAX_DEPTH), run_event("completed")])
+        )
+        assert "completed" == ok.runs["run_1"].status
+        bad = encode([*setup, _deep_event(place, MAX_DEPTH + 1)])
+        with pytest.raises(ParseError) as info:
+            streamkit.replay(bad)
+        assert info.value.path.startswith(PLACES[place][2])
+        assert len(setup) == info.value.accumulator.position - 1
+        [anomaly] = streamkit.replay(bad, strict=False).anomalies
+        assert "parse" == anomaly.kind
 
     @pytest.mark.parametrize("lenient", [False, True], ids=["strict", "lenient"])
     def test_streamkit_replay_reports_it(self, tmp_path: Path, lenient: bool) -> None:

@@ -110,6 +110,7 @@ __all__ = [
     "MAX_DEPTH",
     "MODEL_CLASSES",
     "LiveStructurer",
+    "NestedTooDeeply",
     "ShapeError",
     "check_depth",
     "converter",
@@ -145,8 +146,16 @@ _UNKNOWN_DEPTH = MAX_DEPTH + 1
 _EMPTY: frozenset[str] = frozenset()
 
 
+class NestedTooDeeply(ValueError):
+    """JSON text nested deeper than a parser follows (orjson: 1024 levels; json: the stack)."""
+
+
 def _json_loads_stdlib(text: str) -> Any:
-    return json.loads(text)
+    try:
+        return json.loads(text)
+    except RecursionError:
+        # The C scanner recurses once a level: the stack, not the text, ran out.
+        raise NestedTooDeeply("nested too deeply") from None
 
 
 # orjson turns integers beyond 64 bits into floats, silently. Any such
@@ -168,13 +177,17 @@ if _orjson is not None:
         surrogates in escapes, ``NaN``, numbers that overflow to infinity --
         the stdlib parses the text, so results never depend on whether orjson
         is installed.
+
+        Raises:
+            ValueError: not JSON; :class:`NestedTooDeeply` (never a
+                ``RecursionError``) for text nested deeper than the parser follows.
         """
         if _LONG_DIGIT_RUN in text.encode("utf-8", "surrogatepass").translate(_DIGITS_ONLY):
-            return json.loads(text)
+            return _json_loads_stdlib(text)
         try:
             return _orjson_loads(text)
         except _OrjsonError:
-            return json.loads(text)
+            return _json_loads_stdlib(text)
 
 else:  # pragma: no cover - depends on the environment
     loads = _json_loads_stdlib
@@ -1018,7 +1031,7 @@ def json_error_where(exc: Exception) -> str:
     # The stdlib's message has only a position; orjson's may quote the input.
     if isinstance(exc, json.JSONDecodeError):
         return f"line {exc.lineno} column {exc.colno}"
-    if isinstance(exc, RecursionError):
+    if isinstance(exc, (RecursionError, NestedTooDeeply)):
         return "nested too deeply"
     return "malformed"  # pragma: no cover - loads() re-raises the stdlib's error
 
