@@ -61,9 +61,12 @@ _SLICE = 64 * 1024
 _COALESCE = 64
 _SMALL = 512
 # An unended line's size is checked against the limit, and its pieces for
-# coalescing, each time it has grown by this much: reads inside a long line
-# then cost one comparison each, however small they are.
-_CHECK_EVERY = 4096
+# coalescing, each time it has grown by a 256th of the limit (at most 256 KiB):
+# a read inside a long line then costs one comparison, however small it is,
+# and the pieces kept between two checks (under 100 bytes each with their
+# list slot) cost under half the limit.
+_CHECK_SHARE = 256
+_CHECK_MAX = 1 << 18
 
 
 class ServerSentEvent(NamedTuple):
@@ -172,6 +175,7 @@ class SSEDecoder:
         "_line",
         "_line_check",
         "_line_size",
+        "_line_step",
         "_offset",
         "_retry",
         "_retry_in_block",
@@ -188,6 +192,7 @@ class SSEDecoder:
             raise ValueError(msg)
         # One comparison on the hot path instead of a None check.
         self._limit: int = max_event_size if max_event_size is not None else 1 << 62
+        self._line_step = max(1, min(self._limit // _CHECK_SHARE, _CHECK_MAX))
         self._dispatch_at_close = dispatch_at_close
         # The last-event-ID string and the reconnection time belong to the
         # connection, not to one stream: they survive close() (R8, R9).
@@ -353,12 +358,14 @@ class SSEDecoder:
     def _check_line(self, limit: int) -> None:
         """The unended line grew past its check point: the limit, then its pieces."""
         line_size = self._line_size
-        if self._block_size + line_size > limit:
+        room = limit - self._block_size
+        if line_size > room:
             self._fail_too_large([])
         pieces = self._line
         if len(pieces) > _COALESCE and line_size < len(pieces) * _SMALL:
             _coalesce(pieces, b"")
-        self._line_check = min(limit - self._block_size, line_size + _CHECK_EVERY)
+        line_check = line_size + self._line_step
+        self._line_check = line_check if line_check < room else room
 
     def _check_sizes(self, lines: list[bytes], limit: int) -> None:
         """Fail at the first event in ``lines`` over the limit, after decoding those before it."""
