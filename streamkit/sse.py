@@ -155,7 +155,7 @@ class SSEDecoder:
             blank line, so an event whose terminating blank line never came is
             dispatched instead of discarded. Off by default, as the spec
             requires (R12): on a live connection such an event was cut off.
-            Turn it on for log files that lost their final newline -- two of
+            Turn it on for log files that lost their final newline -- three of
             the public Assistants recordings end that way.
     """
 

@@ -55,7 +55,9 @@ class Anomaly:
 
     Attributes:
         kind: ``parse``, ``unknown_id``, ``bad_index``, ``type_conflict``,
-            ``conflict``, ``duplicate_created``, ``terminal_mismatch`` or ``server_error``.
+            ``conflict``, ``duplicate_created``, ``terminal_mismatch``,
+            ``late_delta`` (a delta after its object's terminal event: ignored)
+            or ``server_error``.
         position: the event's number in the stream (1-based).
         event: the event name.
         object_id: the object's id, if known.
