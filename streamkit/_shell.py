@@ -29,7 +29,7 @@ from streamkit._engine.driver import (
     Sleep,
 )
 from streamkit._engine.requests import Request
-from streamkit._sources import decode, iter_local_bytes
+from streamkit._sources import DEFAULT_CHUNK_SIZE, decode, iter_local_bytes
 from streamkit.errors import StreamkitError, TransportError
 from streamkit.sse import SSEDecoder
 
@@ -56,6 +56,11 @@ def _decoder(action: Read) -> SSEDecoder:
     return SSEDecoder(
         max_event_size=action.max_event_size, dispatch_at_close=action.dispatch_at_close
     )
+
+
+def _chunk_size(action: Read) -> int:
+    # The driver is sans-IO: the read size for local files is the shell's to know.
+    return action.chunk_size or DEFAULT_CHUNK_SIZE
 
 
 def _attach(error: StreamkitError, driver: Driver) -> None:
@@ -174,7 +179,7 @@ class SyncShell:
                     max_event_size=action.max_event_size,
                 )
             else:
-                chunks = iter_local_bytes(source, chunk_size=action.chunk_size)
+                chunks = iter_local_bytes(source, chunk_size=_chunk_size(action))
                 events = decode(chunks, _decoder(action))
             for sse in events:
                 if self.closed:
@@ -294,7 +299,7 @@ class AsyncShell:
                 action.source,
                 dispatch_at_close=action.dispatch_at_close,
                 max_event_size=action.max_event_size,
-                chunk_size=action.chunk_size,
+                chunk_size=_chunk_size(action),
             )
             try:
                 async for _ in self._feed_all(events):

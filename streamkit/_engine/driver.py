@@ -34,7 +34,6 @@ import attrs
 from streamkit._engine.changes import Change
 from streamkit._engine.engine import Engine
 from streamkit._engine.requests import Request
-from streamkit._sources import DEFAULT_CHUNK_SIZE
 from streamkit.errors import ParseError, StreamError, StreamkitError
 from streamkit.sse import DEFAULT_MAX_EVENT_SIZE, ServerSentEvent
 
@@ -206,8 +205,8 @@ class Read:
     dispatch_at_close: bool = False
     #: Passed to the decoder: the largest event accepted.
     max_event_size: int | None = DEFAULT_MAX_EVENT_SIZE
-    #: The read size for local files and paths.
-    chunk_size: int = DEFAULT_CHUNK_SIZE
+    #: The read size for local files and paths (None: the shell's default).
+    chunk_size: int | None = None
 
 
 @attrs.frozen
