@@ -235,17 +235,22 @@ def _entry_builds() -> dict[str, tuple[Callable[[Any], Any], str | None]]:
 _ENTRY_BUILDS = _entry_builds()
 
 
-def _state(obj: Any, hook: Callable[[Any], Any], cls: type) -> ObjectState:
-    """The state of a whole object first seen: its node, its snapshot already known."""
+def _node(obj: Any, cls: type) -> Node:
+    """A whole object's node, its snapshot already known."""
     try:
         wire = to_dict(obj)
     except ValueError as error:  # built in Python, nested past the limit parsing enforces
         raise Problem("parse", "data", str(error)) from None
-    node = to_node(wire, cls)
+    node: Node = to_node(wire, cls)
     node.cache = obj  # the typed object *is* the snapshot of this node
+    return node
+
+
+def _state(obj: Any, hook: Callable[[Any], Any], cls: type) -> ObjectState:
+    """The state of a whole object first seen."""
     run_id = getattr(obj, "run_id", None)
     return ObjectState(
-        obj.id, node, hook, _entry_snapshot, run_id if isinstance(run_id, str) else None
+        obj.id, _node(obj, cls), hook, _entry_snapshot, run_id if isinstance(run_id, str) else None
     )
 
 
@@ -529,7 +534,7 @@ class Accumulator(Engine):
         else:
             if name == "thread.run.created":
                 self._duplicate(tx, "thread.run.created")
-            state.node = _state(run, _RUN_HOOK, m.Run).node
+            state.node = _node(run, m.Run)
         if name in _RUN_TERMINAL_EVENTS:
             changes += self._close_run(run.id, event, position)
             changes.append(make_change("run.done", run.id, None, None, event, position, state))
