@@ -13,6 +13,7 @@ Layers (lower ones never import upper ones)::
     streamkit.models         the wire models (attrs)
     streamkit._engine        schema plan, conversion, merge, changes, stream driver
     streamkit._assistants    the Assistants protocol: routing, callbacks, client
+    streamkit._responses     the Responses protocol: routing, callbacks
     surfaces                 cli, _view (terminal), mockserver, _bulk, testing
 """
 
@@ -46,6 +47,12 @@ if _typing.TYPE_CHECKING:
     from streamkit._engine.changes import Anomaly, Change
     from streamkit._engine.convert import converter, parse_event, to_dict
     from streamkit._replay import replay
+    from streamkit._responses.accumulator import (
+        ResponseAccumulator,
+        ResponseChange,
+        ResponseChangeKind,
+    )
+    from streamkit._responses.parse import parse_response_event
     from streamkit.errors import (
         AccumulateError,
         DecodeError,
@@ -90,6 +97,11 @@ _LAZY: dict[str, str] = {
     **dict.fromkeys(["Anomaly", "Change"], "streamkit._engine.changes"),
     **dict.fromkeys(["converter", "parse_event", "to_dict"], "streamkit._engine.convert"),
     "replay": "streamkit._replay",
+    **dict.fromkeys(
+        ["ResponseAccumulator", "ResponseChange", "ResponseChangeKind"],
+        "streamkit._responses.accumulator",
+    ),
+    "parse_response_event": "streamkit._responses.parse",
     **dict.fromkeys(
         [
             "AccumulateError",
@@ -149,6 +161,9 @@ __all__ = [
     "Page",
     "ParseError",
     "ReplayResult",
+    "ResponseAccumulator",
+    "ResponseChange",
+    "ResponseChangeKind",
     "ResponseError",
     "RunStream",
     "SSEDecoder",
@@ -164,6 +179,7 @@ __all__ = [
     "converter",
     "models",
     "parse_event",
+    "parse_response_event",
     "recordings",
     "replay",
     "replay_many",

@@ -167,7 +167,7 @@ class SyncShell:
             raise driver.error
 
     def _read(self, action: Read) -> Generator[None, None, ReadEnded]:
-        accumulator = self.driver.accumulator
+        driver = self.driver
         if action.request is None:
             source = action.source
             if _is_httpx(source):
@@ -186,8 +186,10 @@ class SyncShell:
                     break
                 self._feed(sse)
                 yield
-                if accumulator.done:
+                if driver.done:
                     break
+            if not self.closed:
+                driver.ended()
             return ReadEnded()
         opened = self._transport_().open(action.request)
         chunks = opened.__enter__()
@@ -198,7 +200,7 @@ class SyncShell:
                     break
                 self._feed(sse)
                 yield
-                if accumulator.done:
+                if driver.done:
                     break
         except TransportError as broken:
             return ReadEnded(broken)
@@ -206,6 +208,8 @@ class SyncShell:
             closing, self._closing = self._closing, None
             if closing is not None:
                 closing()
+        if not self.closed:
+            driver.ended()
         return ReadEnded()
 
 
@@ -321,14 +325,16 @@ class AsyncShell:
                 await closing()
 
     async def _feed_all(self, events: AsyncIterator[Any]) -> AsyncIterator[None]:
-        accumulator = self.driver.accumulator
+        driver = self.driver
         async for sse in events:
             if self.closed:
                 return
             await self._feed(sse)
             yield
-            if accumulator.done:
-                return
+            if driver.done:
+                break
+        if not self.closed:
+            driver.ended()
 
 
 async def _adecode(chunks: AsyncIterator[bytes], decoder: SSEDecoder) -> AsyncIterator[Any]:

@@ -46,6 +46,7 @@ __all__ = [
     "Invoke",
     "Read",
     "ReadEnded",
+    "Setup",
     "Sleep",
     "read_flow",
 ]
@@ -61,25 +62,43 @@ Callback = tuple[
 Routes = Mapping[str, Sequence[Callback]]
 
 
+#: What a protocol brings to a driver: its accumulator, its callback routes,
+#: the Change kinds that carry text and how to read it (for ``text_deltas``).
+Setup = tuple[
+    Engine,
+    Routes,
+    frozenset[str],
+    Callable[[Change[Any, Any, Any]], str | None] | None,
+]
+
+
 class Driver:
     """Feeds events to an accumulator; says what callbacks to call and what to yield.
 
     Args:
-        accumulator: the protocol's accumulator (an :class:`~streamkit._engine.engine.Engine`).
+        accumulator: the protocol's accumulator (an :class:`~streamkit._engine.engine.Engine`),
+            or None with ``choose``.
         routes: the protocol's callbacks per Change kind.
         implemented: the callback names the handler implements (None: no handler).
         wants_events: call ``on_event`` for every event.
         collect_text: collect the text fragments of these Change kinds into
             :attr:`texts` (for ``text_deltas``), via ``text_of(change)``.
         text_of: the text fragment a text Change carries, or None/"".
+        choose: for a stream whose protocol is known only from its first
+            event: gives the :data:`Setup` for that event (accumulator,
+            routes, text kinds, ``text_of``), called once, at the first
+            event; ``collect_text`` is then a flag: whether to collect.
     """
 
     __slots__ = (
+        "_choose",
         "_collect",
         "_last_sse",
         "_names",
         "_routes",
         "_text_of",
+        "_wants_events",
+        "_wants_text",
         "accumulator",
         "changes",
         "error",
@@ -90,26 +109,30 @@ class Driver:
 
     def __init__(
         self,
-        accumulator: Engine,
+        accumulator: Engine | None,
         routes: Routes,
         *,
         implemented: frozenset[str] | None = None,
         wants_events: bool = False,
-        collect_text: frozenset[str] = frozenset(),
+        collect_text: frozenset[str] | bool = frozenset(),
         text_of: Callable[[Change[Any, Any, Any]], str | None] | None = None,
+        choose: Callable[[Any], Setup] | None = None,
     ) -> None:
-        self.accumulator = accumulator
         # Only what the handler implements is kept: kinds that fire nothing
         # are skipped at the cost of one dict lookup.
-        names = self._names = implemented or frozenset()
+        self._names = implemented or frozenset()
+        self._wants_events = wants_events
+        self._choose = choose
+        self._collect: frozenset[str] = frozenset()
+        # Whether to collect text (with ``choose``: the kinds come with the protocol).
+        self._wants_text = bool(collect_text)
         self._routes: dict[str, tuple[Callback, ...]] = {}
-        for kind, callbacks in routes.items():
-            kept = tuple(callback for callback in callbacks if callback[0] & names)
-            if kept:
-                self._routes[kind] = kept
-        self.wants_events = wants_events and "on_event" in names
-        self._collect = collect_text
+        self.wants_events = False
         self._text_of = text_of
+        #: The protocol's accumulator (None until the first event, with ``choose``).
+        self.accumulator: Engine = accumulator  # type: ignore[assignment]
+        if accumulator is not None:
+            self._setup(accumulator, routes, collect_text, text_of)
         #: The Changes of the last event fed.
         self.changes: list[Change[Any, Any, Any]] = []
         #: A streamkit error to raise once the calls of the last event were made.
@@ -120,6 +143,43 @@ class Driver:
         self.results: dict[str, Any] = {}
         self._last_sse: ServerSentEvent | None = None
 
+    def _setup(
+        self,
+        accumulator: Engine,
+        routes: Routes,
+        collect: frozenset[str] | bool,
+        text_of: Callable[[Change[Any, Any, Any]], str | None] | None,
+    ) -> None:
+        self.accumulator = accumulator
+        names = self._names
+        self._routes = {}
+        for kind, callbacks in routes.items():
+            kept = tuple(callback for callback in callbacks if callback[0] & names)
+            if kept:
+                self._routes[kind] = kept
+        self.wants_events = self._wants_events and "on_event" in names
+        self._collect = collect if isinstance(collect, frozenset) else frozenset()
+        self._text_of = text_of
+
+    @property
+    def done(self) -> bool:
+        """Whether the accumulator was fed the stream's end (reading stops there)."""
+        accumulator = self.accumulator
+        return accumulator is not None and accumulator.done
+
+    def ended(self) -> None:
+        """A read ended: raise the error the protocol kept for the end of the stream, if any.
+
+        A Responses ``error`` event is followed by the ``response.failed`` it
+        explains; the accumulator keeps the error (strict mode) until the
+        stream has ended, so that both are applied.
+        """
+        accumulator = self.accumulator
+        error = accumulator.pending_error if accumulator is not None else None
+        if error is not None:
+            accumulator.pending_error = None
+            raise error
+
     def feed(self, event: Any) -> list[tuple[str, tuple[Any, ...]]]:
         """Feed one event (a ServerSentEvent or a typed event); return the calls to make.
 
@@ -129,6 +189,10 @@ class Driver:
         """
         self.error = None
         self._last_sse = event if event.__class__ is ServerSentEvent else None
+        if self._choose is not None:
+            choose, self._choose = self._choose, None
+            accumulator, routes, kinds, text_of = choose(event)
+            self._setup(accumulator, routes, kinds if self._wants_text else frozenset(), text_of)
         try:
             changes = self.changes = self.accumulator.feed(event)
         except StreamError as error:

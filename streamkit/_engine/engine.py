@@ -11,6 +11,12 @@ supplies data and routes:
 * ``class_routes``: typed event class -> route taking the typed event;
 * ``parse``: the protocol's ``parse_event``.
 
+A protocol whose events name themselves in their JSON (the Responses
+stream: ``{"type": "response.output_text.delta", ...}``, with or without an
+``event:`` line) sets ``routes_by_payload``: its events are routed by the
+payload's ``type``, unknown ones to ``default_json_route``, and
+``end_marker`` (``[DONE]``) is the data of its end-of-stream event.
+
 Routes return the :class:`~streamkit._engine.changes.Change` list of the event.
 """
 
@@ -23,7 +29,7 @@ from typing import Any, ClassVar
 from streamkit._engine.changes import Anomaly, Change, Lazy
 from streamkit._engine.convert import json_error_where, loads, parse_error, to_dict
 from streamkit._engine.merge import SHALLOW_TEXT, Problem, Tx
-from streamkit.errors import AccumulateError, ParseError
+from streamkit.errors import AccumulateError, ParseError, StreamkitError
 from streamkit.sse import ServerSentEvent
 
 __all__ = ["ClassRoute", "Engine", "JsonRoute"]
@@ -48,6 +54,12 @@ class Engine:
     class_routes: ClassVar[dict[type, ClassRoute]] = {}
     #: The typed classes whose events are merged through their wire JSON.
     json_classes: ClassVar[frozenset[type]] = frozenset()
+    #: Route events by their JSON's ``type`` rather than their SSE name.
+    routes_by_payload: ClassVar[bool] = False
+    #: With ``routes_by_payload``: the route of a type with no route of its own.
+    default_json_route: ClassVar[JsonRoute | None] = None
+    #: With ``routes_by_payload``: the data of the end-of-stream event (not JSON).
+    end_marker: ClassVar[str | None] = None
 
     def __init__(self, *, strict: bool = True) -> None:
         self.strict = strict
@@ -57,6 +69,9 @@ class Engine:
         self.position = 0
         #: Whether the stream's end was fed (reading stops there).
         self.done = False
+        #: An error the protocol raises only once the stream has ended (see
+        #: ``Driver.ended``); the shells raise it then.
+        self.pending_error: StreamkitError | None = None
         self._tx = Tx(lenient=not strict)
 
     def parse(self, sse: ServerSentEvent, position: int | None = None) -> Any:
@@ -67,11 +82,21 @@ class Engine:
         """Builds the typed event of ``name`` from its parsed JSON (the protocol's)."""
         raise NotImplementedError
 
+    def wire_of(self, event: Any) -> tuple[str, Any]:
+        """A typed event of ``json_classes`` as (name, wire JSON), to merge it by its JSON route.
+
+        Raises:
+            ValueError: JSON built in Python nested past the parser's limit.
+        """
+        return event.event, to_dict(event.data)
+
     def feed(self, event: Any) -> list[Change[Any, Any, Any]]:
         """Apply one event (typed, or a ServerSentEvent parsed here); return its Changes."""
         self.position += 1
         position = self.position
         if event.__class__ is ServerSentEvent:
+            if self.routes_by_payload:
+                return self._feed_payload(event, position)
             json_route = self.json_routes.get(event.event)
             if json_route is not None:
                 return self._feed_json(json_route, event.event, event.data, None, position)
@@ -85,12 +110,17 @@ class Engine:
         elif event.__class__ in self.json_classes:
             # A typed delta merges through its wire JSON: one merge engine.
             typed: Any = event
-            route = self.json_routes[typed.event]
             try:
-                data = to_dict(typed.data)
+                name, data = self.wire_of(typed)
             except ValueError as error:  # built in Python, nested past the parser's limit
                 return self._not_json(typed.event, position, str(error))
-            return self._feed_json(route, typed.event, data, typed, position)
+            route = self.json_routes.get(name) or type(self).default_json_route
+            assert route is not None  # every json class has a route
+            return self._feed_json(route, name, data, typed, position)
+        return self._feed_class(event, position)
+
+    def _feed_class(self, event: Any, position: int) -> list[Change[Any, Any, Any]]:
+        """A typed event applied through its class route."""
         name = event.event
         class_route = self.class_routes.get(event.__class__)
         if class_route is None:  # pragma: no cover - every event class has a route
@@ -112,13 +142,38 @@ class Engine:
             self.record(conflict.kind, name, object_id, conflict.path, conflict.reason)
         return changes
 
+    def _feed_payload(self, sse: ServerSentEvent, position: int) -> list[Change[Any, Any, Any]]:
+        """An event routed by its JSON's ``type`` (``routes_by_payload``)."""
+        data = sse.data
+        if data == self.end_marker:
+            return self._feed_class(self.parse(sse, position), position)
+        try:
+            payload = loads(data)
+        except (ValueError, RecursionError) as exc:
+            return self._not_json(sse.event, position, f"not valid JSON ({json_error_where(exc)})")
+        name = payload.get("type") if payload.__class__ is dict else None
+        if name.__class__ is not str:
+            # No type in the JSON: the SSE name says it, if the server sent one.
+            name = sse.event
+        route = self.json_routes.get(name) or type(self).default_json_route
+        assert route is not None  # a protocol routing by payload has a default route
+        return self._feed_json(route, name, payload, None, position, len(data) <= SHALLOW_TEXT)
+
     def _feed_json(
-        self, route: JsonRoute, name: str, data: Any, event: Any, position: int
+        self,
+        route: JsonRoute,
+        name: str,
+        data: Any,
+        event: Any,
+        position: int,
+        shallow: bool | None = None,
     ) -> list[Change[Any, Any, Any]]:
         """An event merged from its parsed JSON: no typed event is built unless read.
 
         The JSON types are checked during the merge, as the converter checks
         them; a wrong one rolls the event back and is a ParseError.
+        ``shallow`` says whether parsed ``data`` came from a text too short
+        to nest deeply (worked out here for a text).
         """
         try:
             payload = loads(data) if data.__class__ is str else data
@@ -128,7 +183,9 @@ class Engine:
             # The typed event, if someone reads it, is built from the JSON
             # parsed here: each payload is parsed once.
             event = Lazy(self.event_from_json(name), payload)
-        tx = self._tx.begin(not self.strict, data.__class__ is str and len(data) <= SHALLOW_TEXT)
+        if shallow is None:
+            shallow = data.__class__ is str and len(data) <= SHALLOW_TEXT
+        tx = self._tx.begin(not self.strict, shallow)
         try:
             changes = route(self, payload, event, position, tx)
         except Problem as problem:

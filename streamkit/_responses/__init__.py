@@ -1,1 +1,1 @@
-"""The Responses stream (``response.*`` events -> a Response and its output items), on the engine."""
+"""The Responses stream (``response.*`` events -> a Response and its items), on the engine."""
