@@ -46,6 +46,7 @@ from streamkit._engine.merge import (
 from streamkit._engine.nodes import Frags, Node, Slots, plain
 from streamkit._engine.plan import Check, members_of, plan_for
 from streamkit._responses.parse import parse_response_event, response_event_from_json
+from streamkit.errors import StreamError
 from streamkit.models import DoneEvent, UnknownEvent
 from streamkit.models import responses as rm
 from streamkit.sse import ServerSentEvent
@@ -1137,6 +1138,10 @@ class ResponseAccumulator(Engine):
             index = (max(slots) if done else max(slots) + 1) if slots else 0
             self._quirk("missing_index", name, item.id, key, "placed by the item's parts")
         _place_index(slots, index, ("data", key))
+        if not done and index > (max(slots) + 1 if slots else 0):
+            # A part past the next free index: its item's indexes do not start at 0
+            # (vLLM did not reset content_index per item): kept in its slot.
+            self._quirk("index_gap", name, item.id, key, "a part added past the next index")
         reported = item.parts[area]
         held = slots.get(index)
         changes: list[Change[Any, Any, Any]] = []
@@ -1407,20 +1412,23 @@ class ResponseAccumulator(Engine):
     def _on_error_json(
         self, payload: dict[str, Any], name: str, event: Any, position: int, tx: Tx
     ) -> list[Change[Any, Any, Any]]:
-        """A server ``error`` event (flat or nested): recorded, reported, never raised here."""
-        typed = event if event.__class__ is rm.ResponseErrorEvent else None
-        if typed is None:
-            typed = _built(_ERROR_HOOK, payload, "data")
-        self.errors.append(typed)
-        nested = payload.get("error")
-        details = nested if nested.__class__ is dict else payload
-        what = details.get("code") or details.get("type")
-        reported = (
-            f"the server reported {what}"
-            if what.__class__ is str
-            else "the server reported an error"
-        )
+        """A server ``error`` event (flat or nested): recorded and reported, raised at the end.
+
+        Not raised here: the ``response.failed`` that follows it must apply.
+        In strict mode it becomes :attr:`pending_error`, which the shells
+        raise once the stream has ended.
+        """
+        typed: rm.ResponseErrorEvent = _built(_ERROR_HOOK, payload, "data")
+        what = typed.error_code or (typed.error.type if typed.error is not None else None)
+        reported = f"the server reported {what}" if what else "the server reported an error"
         self._note("server_error", None, "data", reported)
+        self.errors.append(typed)
+        if self.strict and self.pending_error is None:
+            message = typed.error_message
+            details = f": {message}" if message is not None else ""
+            self.pending_error = StreamError(
+                f"event {position} (error): {reported}{details}", error=typed, position=position
+            )
         return [make_change("error", "", None, None, event, position, None, typed)]
 
     def _on_keepalive(
