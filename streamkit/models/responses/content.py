@@ -225,11 +225,14 @@ class ResponseLogProb(Model):
     """The log probability of this token."""
     top_logprobs: tuple[ResponseLogProbTopLogprob, ...] | None = None
     """The log probabilities of up to 20 of the most likely tokens."""
+    bytes: tuple[int, ...] | None = None
+    """The token's UTF-8 bytes. Not in the spec's ``ResponseLogProb``; sent by OpenAI, as in
+    :class:`LogProb`."""
 
 
 @attrs.frozen(kw_only=True)
 class ResponseLogProbTopLogprob(Model):
-    """The ``ResponseLogProbTopLogprob`` object.
+    """One of the most likely tokens at a position, in a text event's log probabilities.
 
     Spec schema ``ResponseLogProb.top_logprobs[]``.
     """
@@ -240,6 +243,8 @@ class ResponseLogProbTopLogprob(Model):
     """A possible text token."""
     logprob: float | None = None
     """The log probability of this token."""
+    bytes: tuple[int, ...] | None = None
+    """The token's UTF-8 bytes. Not in the spec; sent by OpenAI, as in :class:`TopLogProb`."""
 
 
 Annotation: TypeAlias = (

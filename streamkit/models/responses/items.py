@@ -90,7 +90,9 @@ __all__ = [
     "WebSearchActionFind",
     "WebSearchActionOpenPage",
     "WebSearchActionSearch",
+    "WebSearchActionSearchApiSource",
     "WebSearchActionSearchSource",
+    "WebSearchSource",
     "WebSearchToolCall",
     "WebSearchToolCallAction",
 ]
@@ -145,7 +147,7 @@ class FileSearchToolCall(Model):
 
 @attrs.frozen(kw_only=True)
 class FileSearchToolCallResult(Model):
-    """The ``FileSearchToolCallResult`` object.
+    """One result of a file search: a chunk of a file, its score and attributes.
 
     Spec schema ``FileSearchToolCall.results[]``.
     """
@@ -193,7 +195,7 @@ class FunctionToolCall(Model):
 
 @attrs.frozen(kw_only=True)
 class DirectToolCallCaller(Model):
-    """The ``DirectToolCallCaller`` object.
+    """A tool call made directly by the model (``caller.type`` ``direct``).
 
     Spec schema ``DirectToolCallCaller``.
     """
@@ -205,7 +207,7 @@ class DirectToolCallCaller(Model):
 
 @attrs.frozen(kw_only=True)
 class ProgramToolCallCaller(Model):
-    """The ``ProgramToolCallCaller`` object.
+    """A tool call made by a program item (programmatic tool calling).
 
     Spec schema ``ProgramToolCallCaller``.
     """
@@ -251,7 +253,7 @@ class FunctionToolCallOutputResource(Model):
 
 @attrs.frozen(kw_only=True)
 class DirectToolCallCallerParam(Model):
-    """The ``DirectToolCallCallerParam`` object.
+    """The ``direct`` caller of a tool call, in the request form.
 
     Spec schema ``DirectToolCallCallerParam``.
     """
@@ -264,7 +266,7 @@ class DirectToolCallCallerParam(Model):
 
 @attrs.frozen(kw_only=True)
 class ProgramToolCallCallerParam(Model):
-    """The ``ProgramToolCallCallerParam`` object.
+    """The ``program`` caller of a tool call, in the request form.
 
     Spec schema ``ProgramToolCallCallerParam``.
     """
@@ -313,8 +315,9 @@ class WebSearchActionSearch(Model):
     """The search query."""
     queries: tuple[str, ...] | None = None
     """The search queries."""
-    sources: tuple[WebSearchActionSearchSource, ...] | None = None
-    """The sources used in the search."""
+    sources: tuple[WebSearchSource, ...] | None = None
+    """The sources used in the search. The spec lists URL sources only; OpenAI also sends
+    ``{"type": "api", "name": ...}`` (:class:`WebSearchActionSearchApiSource`)."""
 
 
 @attrs.frozen(kw_only=True)
@@ -330,6 +333,22 @@ class WebSearchActionSearchSource(Model):
     """The type of source. Always `url`."""
     url: str
     """The URL of the source."""
+
+
+@attrs.frozen(kw_only=True)
+class WebSearchActionSearchApiSource(Model):
+    """A source of a web search that is a data API rather than a page, e.g. ``oai-weather``.
+
+    Not in the spec (whose sources are URLs only); recorded from OpenAI
+    (``openai_web_search_reasoning.sse``).
+    """
+
+    _REQUIRED: ClassVar[frozenset[str]] = frozenset({"type"})
+
+    type: Literal["api"] = "api"
+    """The type of source. Always `api`."""
+    name: str | None = None
+    """The API's name."""
 
 
 @attrs.frozen(kw_only=True)
@@ -670,7 +689,7 @@ class ReasoningItem(Model):
 
 @attrs.frozen(kw_only=True)
 class Program(Model):
-    """The ``Program`` object.
+    """An output item holding a program the model wrote for programmatic tool calling.
 
     Spec schema ``Program``.
     """
@@ -693,7 +712,7 @@ class Program(Model):
 
 @attrs.frozen(kw_only=True)
 class ProgramOutput(Model):
-    """The ``ProgramOutput`` object.
+    """An output item holding the result of a program item.
 
     Spec schema ``ProgramOutput``.
     """
@@ -714,7 +733,7 @@ class ProgramOutput(Model):
 
 @attrs.frozen(kw_only=True)
 class ToolSearchCall(Model):
-    """The ``ToolSearchCall`` object.
+    """An output item: a search for deferred tools, run by the server or the client.
 
     Spec schema ``ToolSearchCall``.
     """
@@ -743,7 +762,7 @@ class ToolSearchCall(Model):
 
 @attrs.frozen(kw_only=True)
 class ToolSearchOutput(Model):
-    """The ``ToolSearchOutput`` object.
+    """An output item: the tool definitions a tool search loaded.
 
     Spec schema ``ToolSearchOutput``.
     """
@@ -772,7 +791,7 @@ class ToolSearchOutput(Model):
 
 @attrs.frozen(kw_only=True)
 class AdditionalTools(Model):
-    """The ``AdditionalTools`` object.
+    """An output item: tool definitions made available during the response.
 
     Spec schema ``AdditionalTools``.
     """
@@ -827,6 +846,18 @@ class ImageGenToolCall(Model):
     """The status of the image generation call."""
     result: str | None = None
     """The generated image encoded in base64. Always sent, possibly as ``null``."""
+    background: str | None = None
+    """The background setting used, e.g. ``opaque``. Not in the spec's item; sent by OpenAI in
+    the completed item (as on ``partial_image`` events)."""
+    output_format: str | None = None
+    """The image format, e.g. ``png``. Not in the spec's item; sent by OpenAI."""
+    quality: str | None = None
+    """The image quality used. Not in the spec's item; sent by OpenAI."""
+    revised_prompt: str | None = None
+    """The prompt the image was generated from, as the model revised it. Not in the spec's item;
+    sent by OpenAI."""
+    size: str | None = None
+    """The image size, e.g. ``1024x1024``. Not in the spec's item; sent by OpenAI."""
 
 
 @attrs.frozen(kw_only=True)
@@ -1246,7 +1277,7 @@ class MCPToolCall(Model):
 
 @attrs.frozen(kw_only=True)
 class MCPProtocolError(Model):
-    """The ``MCPProtocolError`` object.
+    """An MCP tool call's error: the MCP protocol failed.
 
     Spec schema ``MCPProtocolError``.
     """
@@ -1260,7 +1291,7 @@ class MCPProtocolError(Model):
 
 @attrs.frozen(kw_only=True)
 class MCPToolExecutionError(Model):
-    """The ``MCPToolExecutionError`` object.
+    """An MCP tool call's error: the tool ran and reported an error.
 
     Spec schema ``MCPToolExecutionError``.
     """
@@ -1274,7 +1305,7 @@ class MCPToolExecutionError(Model):
 
 @attrs.frozen(kw_only=True)
 class HTTPError(Model):
-    """The ``HTTPError`` object.
+    """An MCP tool call's error: the MCP server answered with an HTTP error.
 
     Spec schema ``HTTPError``.
     """
@@ -1552,3 +1583,11 @@ OutputItem: TypeAlias = (
 ``CustomToolCallOutputResource``. Spec schema ``OutputItem``; an object of an unknown ``type`` is
 kept as :class:`UnknownObject`.
 """
+
+
+WebSearchSource: TypeAlias = (
+    WebSearchActionSearchSource | WebSearchActionSearchApiSource | UnknownObject
+)
+"""A source of a web search: a URL (``WebSearchActionSearchSource``, the spec's only kind) or an
+API (``WebSearchActionSearchApiSource``, seen on the wire); an object of an unknown ``type`` is
+kept as :class:`UnknownObject`."""

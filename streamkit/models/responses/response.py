@@ -43,7 +43,8 @@ __all__ = [
 
 @attrs.frozen(kw_only=True)
 class Response(Model):
-    """The ``Response`` object.
+    """A model response: its status, settings, output items and usage. What every
+    ``response.*`` lifecycle event carries.
 
     Spec schema ``Response``.
     """
@@ -203,6 +204,14 @@ class Response(Model):
     """An upper bound for the number of tokens that can be generated for a response, including
     visible output tokens and reasoning tokens.
     """
+    store: bool | None = None
+    """Whether the response is stored for later retrieval. Not in the spec's ``Response`` (a
+    request parameter there); OpenAI sends it on every response.
+    """
+    frequency_penalty: float | None = None
+    """The frequency penalty used. Not in the spec's ``Response``; sent by OpenAI since 2025."""
+    presence_penalty: float | None = None
+    """The presence penalty used. Not in the spec's ``Response``; sent by OpenAI since 2025."""
 
 
 @attrs.frozen(kw_only=True)
@@ -278,7 +287,7 @@ class ResponseFormatJsonObject(Model):
 
 @attrs.frozen(kw_only=True)
 class Prompt(Model):
-    """Reference to a prompt template and its variables. Learn more.
+    """Reference to a prompt template and its variables, as the response echoes it.
 
     Spec schema ``Prompt``.
     """
@@ -290,6 +299,8 @@ class Prompt(Model):
     version: str | None = None
     """Optional version of the prompt template."""
     variables: Mapping[str, Any] | None = None
+    """The values substituted for the template's variables, by name: each a string or an input
+    content object (text, image, file), kept as JSON."""
 
 
 @attrs.frozen(kw_only=True)
@@ -342,9 +353,7 @@ class ResponseIncompleteDetails(Model):
 
 @attrs.frozen(kw_only=True)
 class Reasoning(Model):
-    """**gpt-5 and o-series models only**
-
-    Configuration options for reasoning models.
+    """Configuration options of reasoning models (gpt-5 and o-series): effort, summary, context.
 
     Spec schema ``Reasoning``.
     """
@@ -372,7 +381,7 @@ class Reasoning(Model):
     response.
     """
     generate_summary: Literal["auto", "concise", "detailed"] | None = None
-    """**Deprecated:** use `summary` instead.
+    """Deprecated: use `summary` instead (older streams send this one, as ``null``).
 
     A summary of the reasoning performed by the model. This can be useful for debugging and
     understanding the model's reasoning process. One of `auto`, `concise`, or `detailed`.

@@ -139,7 +139,7 @@ class FileSearchTool(Model):
 
 @attrs.frozen(kw_only=True)
 class RankingOptions(Model):
-    """The ``RankingOptions`` object.
+    """Ranking options of the file search tool.
 
     Spec schema ``RankingOptions``.
     """
@@ -160,7 +160,7 @@ class RankingOptions(Model):
 
 @attrs.frozen(kw_only=True)
 class HybridSearchOptions(Model):
-    """The ``HybridSearchOptions`` object.
+    """Weights of reciprocal rank fusion in the file search tool's hybrid search.
 
     Spec schema ``HybridSearchOptions``.
     """
@@ -208,7 +208,8 @@ class CompoundFilter(Model):
     type: Literal["and", "or"] = "and"
     """Type of operation: `and` or `or`."""
     filters: tuple[Any, ...]
-    """Array of filters to combine. Items can be `ComparisonFilter` or `CompoundFilter`."""
+    """Array of filters to combine. Items can be `ComparisonFilter` or `CompoundFilter`. Free-form
+    JSON: the spec's items are a filter or any JSON value, which no union of objects describes."""
 
 
 @attrs.frozen(kw_only=True)
@@ -469,7 +470,7 @@ class AutoCodeInterpreterToolParam(Model):
 
 @attrs.frozen(kw_only=True)
 class ContainerNetworkPolicyDisabledParam(Model):
-    """The ``ContainerNetworkPolicyDisabledParam`` object.
+    """A container network policy: no network access.
 
     Spec schema ``ContainerNetworkPolicyDisabledParam``.
     """
@@ -482,7 +483,7 @@ class ContainerNetworkPolicyDisabledParam(Model):
 
 @attrs.frozen(kw_only=True)
 class ContainerNetworkPolicyAllowlistParam(Model):
-    """The ``ContainerNetworkPolicyAllowlistParam`` object.
+    """A container network policy: access to the listed domains only.
 
     Spec schema ``ContainerNetworkPolicyAllowlistParam``.
     """
@@ -499,7 +500,7 @@ class ContainerNetworkPolicyAllowlistParam(Model):
 
 @attrs.frozen(kw_only=True)
 class ContainerNetworkPolicyDomainSecretParam(Model):
-    """The ``ContainerNetworkPolicyDomainSecretParam`` object.
+    """A secret injected for one allowlisted domain of a container.
 
     Spec schema ``ContainerNetworkPolicyDomainSecretParam``.
     """
@@ -516,7 +517,7 @@ class ContainerNetworkPolicyDomainSecretParam(Model):
 
 @attrs.frozen(kw_only=True)
 class ProgrammaticToolCallingParam(Model):
-    """The ``ProgrammaticToolCallingParam`` object.
+    """The programmatic tool calling tool: the model writes programs that call tools.
 
     Spec schema ``ProgrammaticToolCallingParam``.
     """
@@ -624,7 +625,7 @@ class FunctionShellToolParam(Model):
 
 @attrs.frozen(kw_only=True)
 class ContainerAutoParam(Model):
-    """The ``ContainerAutoParam`` object.
+    """A container created automatically for the shell tool.
 
     Spec schema ``ContainerAutoParam``.
     """
@@ -645,7 +646,7 @@ class ContainerAutoParam(Model):
 
 @attrs.frozen(kw_only=True)
 class SkillReferenceParam(Model):
-    """The ``SkillReferenceParam`` object.
+    """A skill of a container, referenced by ID.
 
     Spec schema ``SkillReferenceParam``.
     """
@@ -662,7 +663,7 @@ class SkillReferenceParam(Model):
 
 @attrs.frozen(kw_only=True)
 class InlineSkillParam(Model):
-    """The ``InlineSkillParam`` object.
+    """A skill of a container, given inline.
 
     Spec schema ``InlineSkillParam``.
     """
@@ -698,7 +699,7 @@ class InlineSkillSourceParam(Model):
 
 @attrs.frozen(kw_only=True)
 class LocalEnvironmentParam(Model):
-    """The ``LocalEnvironmentParam`` object.
+    """The shell tool's environment: the client's local machine.
 
     Spec schema ``LocalEnvironmentParam``.
     """
@@ -713,7 +714,7 @@ class LocalEnvironmentParam(Model):
 
 @attrs.frozen(kw_only=True)
 class LocalSkillParam(Model):
-    """The ``LocalSkillParam`` object.
+    """A skill of the local shell environment, in a directory.
 
     Spec schema ``LocalSkillParam``.
     """
@@ -730,7 +731,7 @@ class LocalSkillParam(Model):
 
 @attrs.frozen(kw_only=True)
 class ContainerReferenceParam(Model):
-    """The ``ContainerReferenceParam`` object.
+    """The shell tool's environment: an existing container, by ID.
 
     Spec schema ``ContainerReferenceParam``.
     """
@@ -817,7 +818,7 @@ class NamespaceToolParam(Model):
 
 @attrs.frozen(kw_only=True)
 class FunctionToolParam(Model):
-    """The ``FunctionToolParam`` object.
+    """A function tool inside a namespace tool.
 
     Spec schema ``FunctionToolParam``.
     """
@@ -902,7 +903,7 @@ class WebSearchPreviewTool20250311(WebSearchPreviewTool):
 
 @attrs.frozen(kw_only=True)
 class ApproximateLocation(Model):
-    """The ``ApproximateLocation`` object.
+    """The approximate location of the user, for the web search preview tool.
 
     Spec schema ``ApproximateLocation``.
     """
@@ -1039,7 +1040,7 @@ class ToolChoiceCustom(Model):
 
 @attrs.frozen(kw_only=True)
 class SpecificProgrammaticToolCallingParam(Model):
-    """The ``SpecificProgrammaticToolCallingParam`` object.
+    """A tool choice forcing the programmatic tool calling tool.
 
     Spec schema ``SpecificProgrammaticToolCallingParam``.
     """
