@@ -34,16 +34,9 @@ if _typing.TYPE_CHECKING:
     )
     from streamkit._assistants.async_client import AsyncClient, AsyncPage, AsyncRunStream
     from streamkit._assistants.client import FILE_SEARCH_CONTENT, Client, Page, RunStream
-    from streamkit._assistants.handlers import (
-        AsyncEventHandler,
-        EventHandler,
-        Handlers,
-        aconsume,
-        atext_deltas,
-        consume,
-        text_deltas,
-    )
+    from streamkit._assistants.handlers import AsyncEventHandler, EventHandler, Handlers
     from streamkit._bulk import ReplayResult, replay_many
+    from streamkit._consume import aconsume, atext_deltas, consume, text_deltas
     from streamkit._engine.changes import Anomaly, Change
     from streamkit._engine.convert import converter, parse_event, to_dict
     from streamkit._replay import replay
@@ -51,6 +44,11 @@ if _typing.TYPE_CHECKING:
         ResponseAccumulator,
         ResponseChange,
         ResponseChangeKind,
+    )
+    from streamkit._responses.handlers import (
+        AsyncResponseEventHandler,
+        ResponseEventHandler,
+        ResponseHandlers,
     )
     from streamkit._responses.parse import parse_response_event
     from streamkit.errors import (
@@ -78,16 +76,12 @@ _LAZY: dict[str, str] = {
         ["FILE_SEARCH_CONTENT", "Client", "Page", "RunStream"], "streamkit._assistants.client"
     ),
     **dict.fromkeys(
-        [
-            "AsyncEventHandler",
-            "EventHandler",
-            "Handlers",
-            "aconsume",
-            "atext_deltas",
-            "consume",
-            "text_deltas",
-        ],
-        "streamkit._assistants.handlers",
+        ["AsyncEventHandler", "EventHandler", "Handlers"], "streamkit._assistants.handlers"
+    ),
+    **dict.fromkeys(["aconsume", "atext_deltas", "consume", "text_deltas"], "streamkit._consume"),
+    **dict.fromkeys(
+        ["AsyncResponseEventHandler", "ResponseEventHandler", "ResponseHandlers"],
+        "streamkit._responses.handlers",
     ),
     **dict.fromkeys(["ReplayResult", "replay_many"], "streamkit._bulk"),
     **dict.fromkeys(
@@ -149,6 +143,7 @@ __all__ = [
     "AsyncClient",
     "AsyncEventHandler",
     "AsyncPage",
+    "AsyncResponseEventHandler",
     "AsyncRunStream",
     "Change",
     "ChangeKind",
@@ -165,6 +160,8 @@ __all__ = [
     "ResponseChange",
     "ResponseChangeKind",
     "ResponseError",
+    "ResponseEventHandler",
+    "ResponseHandlers",
     "RunStream",
     "SSEDecoder",
     "ServerSentEvent",

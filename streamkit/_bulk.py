@@ -104,14 +104,16 @@ class ReplayResult:
 
     Attributes:
         path: the file, as given.
-        snapshots: ``{"runs": [...], "run_steps": [...], "messages": [...]}`` (wire
+        snapshots: ``{"runs": [...], "run_steps": [...], "messages": [...]}`` for an
+            Assistants stream, ``{"responses": [...]}`` for a Responses stream (wire
             JSON), also partial when the file failed part-way; ``None`` when it
             could not be read at all.
         anomalies: the anomalies (lenient mode), as dicts.
         error: the one-line error, or ``None``.
         events: how many events were fed.
-        final_status: the final run's status, or ``None``.
-        tool_calls: tool calls by type, e.g. ``{"function": 2}``.
+        final_status: the final run's (or response's) status, or ``None``.
+        tool_calls: tool calls by type, e.g. ``{"function": 2}`` (``{"function_call": 2}``
+            for a Responses stream: its tool-call output items).
     """
 
     path: str
@@ -128,9 +130,11 @@ class ReplayResult:
         return self.error is None
 
 
-def _result(path: str, accumulator: Accumulator | None, error: str | None) -> ReplayResult:
+def _result(path: str, accumulator: Any, error: str | None) -> ReplayResult:
     if accumulator is None:
         return ReplayResult(path, None, [], error, 0, None, {})
+    if not isinstance(accumulator, Accumulator):
+        return _responses_result(path, accumulator, error)
     steps = list(accumulator.run_steps.values())
     kinds: Counter[str] = Counter()
     for step in steps:
@@ -144,6 +148,27 @@ def _result(path: str, accumulator: Accumulator | None, error: str | None) -> Re
             "run_steps": [to_dict(step) for step in steps],
             "messages": [to_dict(message) for message in accumulator.messages.values()],
         },
+        anomalies=[attrs.asdict(anomaly) for anomaly in accumulator.anomalies],
+        error=error,
+        events=accumulator.position,
+        final_status=final.status if final is not None else None,
+        tool_calls=dict(kinds),
+    )
+
+
+def _responses_result(path: str, accumulator: Any, error: str | None) -> ReplayResult:
+    """The result of a Responses stream: ``{"responses": [...]}``; tool calls are output items."""
+    responses = list(accumulator.responses.values())
+    kinds: Counter[str] = Counter()
+    for response in responses:
+        for item in response.output or ():
+            kind = getattr(item, "type", None)
+            if isinstance(kind, str) and kind.endswith("_call"):
+                kinds[kind] += 1
+    final = accumulator.final_response
+    return ReplayResult(
+        path=path,
+        snapshots={"responses": [to_dict(response) for response in responses]},
         anomalies=[attrs.asdict(anomaly) for anomaly in accumulator.anomalies],
         error=error,
         events=accumulator.position,

@@ -42,7 +42,8 @@ from rich.text import Text
 
 from streamkit import models as m
 from streamkit._assistants.accumulator import Accumulator
-from streamkit._assistants.handlers import EventHandler, consume
+from streamkit._assistants.handlers import EventHandler
+from streamkit._consume import consume
 
 __all__ = ["LiveView", "paced", "watch"]
 

@@ -16,14 +16,13 @@ and the decorator form alike, and calls only what a handler implements.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping, Sequence
-from typing import Any
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from typing import Any, ClassVar
 
 from streamkit import models as m
 from streamkit._assistants.accumulator import Accumulator
 from streamkit._engine.changes import Change
-from streamkit._engine.driver import Callback, Driver, read_flow
-from streamkit._shell import AsyncShell, SyncShell
+from streamkit._engine.driver import Callback, Driver
 from streamkit.errors import StreamkitError
 
 __all__ = [
@@ -33,13 +32,10 @@ __all__ = [
     "AsyncEventHandler",
     "EventHandler",
     "Handlers",
-    "aconsume",
     "adispatch",
-    "atext_deltas",
-    "consume",
     "dispatch",
     "driver_for",
-    "text_deltas",
+    "text_of",
 ]
 
 
@@ -234,6 +230,8 @@ class _StreamState:
     that caused the callback; after the stream, the last one.
     """
 
+    #: The protocol this handler's callbacks are for.
+    protocol: ClassVar[str] = "assistants"
     accumulator: Accumulator | None = None
     # The driver of the stream this handler is given to (set by driver_for).
     _stream_driver: Driver | None = None
@@ -636,7 +634,8 @@ class Handlers(EventHandler):
 TEXT_KINDS = frozenset({"text.created", "text.delta"})
 
 
-def _text_of(change: _AnyChange) -> str | None:
+def text_of(change: _AnyChange) -> str | None:
+    """The text fragment of a ``text.*`` Change (no TextDelta is built for it)."""
     # No TextDelta is built for this: a stream nobody reads text from pays nothing.
     value = change.delta_field("value")
     return value if isinstance(value, str) else None
@@ -660,7 +659,7 @@ def driver_for(
         implemented=handler._implemented() if handler is not None else None,
         wants_events=True,
         collect_text=TEXT_KINDS if collect_text else frozenset(),
-        text_of=_text_of,
+        text_of=text_of,
     )
     if handler is not None:
         handler._stream_driver = driver
@@ -675,76 +674,3 @@ def dispatch(handler: EventHandler) -> Callable[[str, tuple[Any, ...]], Any]:
 def adispatch(handler: AsyncEventHandler) -> Callable[[str, tuple[Any, ...]], Awaitable[Any]]:
     """The function an async shell awaits a handler's callbacks through."""
     return handler._call
-
-
-def consume(source: Any, handler: EventHandler, *, strict: bool = True) -> Accumulator:
-    """Run a byte source through decoder, parser and accumulator, calling ``handler``.
-
-    Args:
-        source: bytes, a path (plain or gzip), a binary file, an iterable of
-            bytes, or an httpx response (see :func:`streamkit.io.iter_sse`).
-        handler: an :class:`EventHandler` (or :class:`Handlers`).
-        strict: passed to the :class:`~streamkit.Accumulator`.
-
-    Returns:
-        The accumulator, with the final snapshots. Reading stops at ``done``.
-
-    Raises:
-        Whatever the stream or a callback raised, after ``on_exception`` and
-        ``on_end``; ``handler.accumulator`` (and a streamkit error's
-        ``accumulator``) hold everything received before it.
-    """
-    accumulator = Accumulator(strict=strict)
-    handler.accumulator = accumulator
-    shell = SyncShell(driver_for(accumulator, handler), handler._call)
-    for _ in shell.run(read_flow(source, dispatch_at_close=_is_log(source))):
-        pass
-    return accumulator
-
-
-async def aconsume(source: Any, handler: AsyncEventHandler, *, strict: bool = True) -> Accumulator:
-    """The async twin of :func:`consume`, for an :class:`AsyncEventHandler`.
-
-    ``source`` may also be an async iterable of bytes or the response of an
-    ``httpx.AsyncClient``.
-    """
-    accumulator = Accumulator(strict=strict)
-    handler.accumulator = accumulator
-    shell = AsyncShell(driver_for(accumulator, handler), handler._call)
-    async for _ in shell.run(read_flow(source, dispatch_at_close=_is_log(source))):
-        pass
-    return accumulator
-
-
-def _is_log(source: Any) -> bool:
-    """Whether a source is a recording (which may lack its last blank line), not a live response.
-
-    A live HTTP response cut inside an event is cut off; a log file that ends
-    without the final blank line still holds a whole last event.
-    """
-    return not type(source).__module__.startswith("httpx")
-
-
-def text_deltas(source: Any, *, strict: bool = True) -> Iterator[str]:
-    """Yield the text fragments of a stream as they arrive (every text block, in order).
-
-    Args:
-        source: any source :func:`consume` takes.
-        strict: passed to the accumulator.
-    """
-    driver = driver_for(Accumulator(strict=strict), None, collect_text=True)
-    texts = driver.texts
-    for _ in SyncShell(driver).run(read_flow(source, dispatch_at_close=_is_log(source))):
-        if texts:
-            yield from texts
-            texts.clear()
-
-
-async def atext_deltas(source: Any, *, strict: bool = True) -> AsyncIterator[str]:
-    """The async twin of :func:`text_deltas`."""
-    driver = driver_for(Accumulator(strict=strict), None, collect_text=True)
-    texts = driver.texts
-    async for _ in AsyncShell(driver).run(read_flow(source, dispatch_at_close=_is_log(source))):
-        for text in texts:
-            yield text
-        texts.clear()

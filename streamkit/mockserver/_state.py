@@ -374,7 +374,7 @@ class ServerState:
     def absorb(self, data: bytes, url_thread: str | None) -> None:
         """Take in the final snapshots of a whole stream."""
         try:
-            accumulator = replay(data, strict=False, max_event_size=None)
+            accumulator = replay(data, strict=False, max_event_size=None, protocol="assistants")
         except StreamkitError as error:
             if error.accumulator is None:
                 return
