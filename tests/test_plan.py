@@ -173,3 +173,20 @@ def test_a_streamed_field_must_be_text() -> None:
 
     with pytest.raises(TypeError, match="streamed field 'count'"):
         plan_for(Odd)
+
+
+def test_a_model_without_fields_has_hooks() -> None:
+    """A model with no public field (a JSON-schema slot) still gets working hooks."""
+    import attrs
+
+    from streamkit._engine.convert import structurer, to_dict
+    from streamkit.models.base import Model
+
+    @attrs.frozen(kw_only=True)
+    class Empty(Model):
+        pass
+
+    built = structurer(Empty)({"x": 1})
+    assert built.extra_fields == {"x": 1}
+    assert to_dict(built) == {"x": 1}
+    assert to_dict(structurer(Empty)({})) == {}

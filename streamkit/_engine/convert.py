@@ -673,6 +673,7 @@ def _make_model_structure(cls: type[Model]) -> Hook:
         "    field = None",
         "    found = 0",
         "    try:",
+        "        pass",  # a model without fields still has a try body
     ]
     for field in fields:
         name = field.name
