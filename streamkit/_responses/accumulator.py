@@ -51,7 +51,13 @@ from streamkit.models import DoneEvent, UnknownEvent
 from streamkit.models import responses as rm
 from streamkit.sse import ServerSentEvent
 
-__all__ = ["ResponseAccumulator", "ResponseChange", "ResponseChangeKind"]
+__all__ = [
+    "ITEM_DONE_PATHS",
+    "PART_DONE_KEYS",
+    "ResponseAccumulator",
+    "ResponseChange",
+    "ResponseChangeKind",
+]
 
 ResponseChangeKind: TypeAlias = Literal[
     "response.created",
@@ -217,6 +223,16 @@ _ITEM_DONES: dict[str, tuple[str, ...]] = {
     "response.code_interpreter_call_code.done": ("code",),
     "response.apply_patch_call_operation_diff.done": ("operation", "diff"),
 }
+#: The final value a ``*.done`` Change's snapshot holds: kind -> attribute path
+#: in the part (its snapshot) ...
+PART_DONE_KEYS: dict[str, tuple[str, ...]] = {
+    name[len("response.") :]: (key,) for name, (_area, key) in _PART_DONES.items()
+}
+#: ... and in the item (its snapshot).
+ITEM_DONE_PATHS: dict[str, tuple[str, ...]] = {
+    name[len("response.") :]: path for name, path in _ITEM_DONES.items()
+}
+
 # Status-only events of tool-call items: event -> the item's new status.
 _ITEM_STATUS: dict[str, str] = {
     f"response.{tool}.{status}": status
@@ -290,40 +306,46 @@ def _part_class(area: str, value: dict[str, Any]) -> type | None:
 # reads it, cannot fail.
 
 _Checks: TypeAlias = tuple[frozenset[str], tuple[tuple[str, Check | None, Any], ...]]
-_CHECKS: dict[type, _Checks] = {}
+_CHECKS: dict[tuple[str, frozenset[str]], _Checks | None] = {}
+# Checked by every route before its own fields.
+_ALWAYS_CHECKED = frozenset({"type", "sequence_number"})
 
 
-def _checks_of(cls: type) -> _Checks:
-    found = _CHECKS.get(cls)
-    if found is None:
+def _checks_of(name: str, skip: frozenset[str]) -> _Checks | None:
+    """The fields of event ``name`` a route leaves to :func:`_check_event`, made once."""
+    cls = _EVENT_CLASSES.get(name)
+    found = None
+    if cls is not None:
         plan = plan_for(cls)
         fields = tuple(
             (field.name, field.check, None if field.check else kind_structurer(field.kind))
             for field in plan.fields
-            if field.name != "type"
+            if field.name not in skip and field.name not in _ALWAYS_CHECKED
         )
-        found = _CHECKS[cls] = (plan.known, fields)
+        found = (plan.known, fields)
+    _CHECKS[name, skip] = found
     return found
 
 
 def _check_event(name: str, payload: dict[str, Any], tx: Tx, skip: frozenset[str]) -> None:
     """Check the fields of a known event not in ``skip`` (which its route checks)."""
-    cls = _EVENT_CLASSES.get(name)
-    if cls is None:
+    key = (name, skip)
+    checks = _CHECKS[key] if key in _CHECKS else _checks_of(name, skip)
+    if checks is None:
         return
-    known, fields = _CHECKS.get(cls) or _checks_of(cls)
-    for key, check, hook in fields:
-        value = payload.get(key)
-        if value is None or key in skip:
+    known, fields = checks
+    for field, check, hook in fields:
+        value = payload.get(field)
+        if value is None:
             continue
         if check is not None:
             if value.__class__ not in check.classes:
-                raise BadShape(("data", key), check.expected, value)
+                raise BadShape(("data", field), check.expected, value)
         elif value.__class__ is not list or value:
             try:
                 hook(value)
             except ShapeError as error:
-                raise bad_shape(("data", key), error) from None
+                raise bad_shape(("data", field), error) from None
     if not tx.shallow and not known.issuperset(payload):
         check_unknown_keys(payload, known, "data")
 
@@ -599,6 +621,11 @@ class ResponseAccumulator(Engine):
         """
         if payload.__class__ is not dict:
             raise BadShape("data", "an object", payload)
+        kind = payload.get("type")
+        if (
+            kind.__class__ is not str
+        ):  # named only by its SSE line: its typed event could not be built
+            raise BadShape(("data", "type"), "a string", kind)
         seq = payload.get("sequence_number")
         if seq is not None and seq.__class__ is not int:
             raise BadShape(("data", "sequence_number"), "an integer", seq)
@@ -618,6 +645,7 @@ class ResponseAccumulator(Engine):
         except Problem:
             notes.clear()
             if tx.lenient and seq is not None:  # received, recorded as an anomaly: it counts
+                self._gap(payload, last, seq)
                 self._last_seq = seq
             raise
         if seq is not None:
@@ -639,6 +667,19 @@ class ResponseAccumulator(Engine):
                 self.record(kind, name if name.__class__ is str else "", object_id, path, message)
             notes.clear()
         return changes
+
+    def _gap(self, payload: dict[str, Any], last: int | None, seq: int) -> None:
+        """Record the sequence numbers missing before ``seq``, if any."""
+        if last is not None and seq > last + 1:
+            missing = f"{last + 1}" if seq == last + 2 else f"{last + 1}..{seq - 1}"
+            name = payload.get("type")
+            self.record(
+                "sequence_gap",
+                name if name.__class__ is str else "",
+                self._current.id if self._current is not None else None,
+                "sequence_number",
+                f"missing sequence numbers {missing}",
+            )
 
     def _note(self, kind: str, object_id: str | None, path: str, message: str) -> None:
         """An anomaly to record once the event is applied (nothing, if it is rejected)."""
@@ -869,6 +910,7 @@ class ResponseAccumulator(Engine):
                 "the terminal response has no output: the items built from the stream are kept",
             )
             node["output"] = held_output
+            node.cache = None  # built from the terminal JSON, whose output was empty
             state.node = node
             return
         found: list[str] = []
@@ -1155,10 +1197,9 @@ class ResponseAccumulator(Engine):
             return changes  # a second done: the first one stands
         elif held is not None:
             found: list[str] = []
-            compared = plain(held)
-            if part_json.get("logprobs") == []:  # servers send the done part without them
-                compared.pop("logprobs", None)
-            mismatches(compared, part_json, "data.part", found, _STREAMED_KEYS)
+            # (OpenAI sends the done part without the logprobs its deltas
+            # carried: a disagreement the snapshot follows, and records.)
+            mismatches(plain(held), part_json, "data.part", found, _STREAMED_KEYS)
             if found:
                 self._mismatch(name, item.id, found)
         part = to_node(part_json, _part_class(area, part_json))
