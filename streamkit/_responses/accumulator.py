@@ -553,7 +553,7 @@ class ResponseAccumulator(Engine):
 
     if TYPE_CHECKING:  # Engine.feed runs: no extra call per event; this only types it
 
-        def feed(self, event: rm.ResponseStreamEvent | ServerSentEvent) -> list[ResponseChange]:
+        def feed(self, event: rm.ParsedResponseEvent | ServerSentEvent) -> list[ResponseChange]:
             """Apply one event; return the changes it caused, in order.
 
             Args:
