@@ -28,11 +28,14 @@ from streamkit import testing
 from streamkit._demo_data import RESPONSES_DEMO_NAME, build_responses_demo, read_responses_demo
 from streamkit.models import UnknownEvent
 from tests.response_strategies import (
+    ITEM_DELTAS,
     ITEM_KINDS,
     build_events,
     final_responses,
     framings,
+    part_field,
     stream_options,
+    streamed_fields,
 )
 
 JSON = dict[str, Any]
@@ -111,44 +114,7 @@ PART_DONES = {
     "response.reasoning_text.done": ("content", "text"),
     "response.reasoning_summary_text.done": ("summary", "text"),
 }
-# Item-level text events: type -> (item type, field).
-ITEM_DELTAS = {
-    "response.function_call_arguments.delta": ("function_call", "arguments"),
-    "response.custom_tool_call_input.delta": ("custom_tool_call", "input"),
-    "response.mcp_call_arguments.delta": ("mcp_call", "arguments"),
-    "response.code_interpreter_call_code.delta": ("code_interpreter_call", "code"),
-}
 ITEM_DONES = {name.replace(".delta", ".done"): value for name, value in ITEM_DELTAS.items()}
-
-
-def part_field(item_type: Any, list_name: str, part: Any) -> str | None:
-    """The field of a part that streams as deltas (``None``: the part arrives whole)."""
-    kind = part.get("type") if isinstance(part, dict) else None
-    if item_type == "message" and list_name == "content":
-        name = {"output_text": "text", "refusal": "refusal"}.get(str(kind))
-    elif item_type == "reasoning":
-        wanted = "summary_text" if list_name == "summary" else "reasoning_text"
-        name = "text" if kind == wanted else None
-    else:
-        name = None
-    return name if name is not None and isinstance(part.get(name), str) else None
-
-
-def streamed_fields(output: Sequence[Any]) -> dict[tuple[Any, ...], str]:
-    """Every string of ``output`` that streams as deltas, keyed by (index, list, index, field)."""
-    fields: dict[tuple[Any, ...], str] = {}
-    for index, item in enumerate(output):
-        kind = item.get("type")
-        for list_name in ("content", "summary"):
-            parts = item.get(list_name) if kind in ("message", "reasoning") else None
-            for k, part in enumerate(parts or []):
-                name = part_field(kind, list_name, part)
-                if name is not None:
-                    fields[index, list_name, k, name] = part[name]
-        for item_kind, name in ITEM_DELTAS.values():
-            if kind == item_kind and isinstance(item.get(name), str):
-                fields[index, name] = item[name]
-    return fields
 
 
 # --- A replay of the wire events, checking the protocol as it goes -------------------------------
