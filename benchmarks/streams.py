@@ -8,6 +8,9 @@ messages, SSE encoding); what is this module's own is sizing each payload to the
 * :func:`assistants_stream` builds an Assistants-API-like run stream (the methodology of
   ``sse-spec.md`` section 5): ~20 MB of small ``thread.run.step.delta`` / ``thread.message.delta``
   events, a ~50 KB ``thread.message.completed`` every 1000th event, ending with ``data: [DONE]``.
+* :func:`responses_stream` builds a Responses-API stream (a reasoning summary, a code-interpreter
+  call, a function call, an answer) with about N deltas, with the Responses stream builders
+  (:func:`streamkit.testing.response_events`).
 * :func:`large_stream` builds N single-line events whose JSON payload is exactly S bytes.
 * :func:`split_reads` cuts bytes into fixed-size reads, as a socket would deliver them.
 """
@@ -20,13 +23,24 @@ from typing import Any
 
 from streamkit.testing import (
     DONE,
+    code_interpreter_call_item,
+    code_interpreter_logs,
     dumps,
     encode,
+    encode_sse,
     event,
+    function_call_item,
     message_delta,
+    message_item,
     message_object,
+    output_text_part,
     random_id,
+    reasoning_item,
+    response,
+    response_events,
+    response_usage,
     step_delta,
+    url_citation,
 )
 
 __all__ = [
@@ -35,9 +49,11 @@ __all__ = [
     "DEFAULT_TARGET_BYTES",
     "DONE_EVENT",
     "BlockSplitter",
+    "ResponsesStream",
     "StreamStats",
     "assistants_stream",
     "large_stream",
+    "responses_stream",
     "split_reads",
     "stream_stats",
 ]
@@ -379,3 +395,155 @@ class BlockSplitter:
         tail = blocks.pop()
         self._pending = [tail] if tail else []
         return blocks
+
+
+# --- A Responses-API stream ----------------------------------------------------------------------
+
+# Fragments of the Responses stream, in characters (as in bench_accumulate: 2-12).
+RESPONSES_FRAGMENT_MIN = 2
+RESPONSES_FRAGMENT_MAX = 12
+# How the deltas are shared out: reasoning summary, code, function arguments, answer text.
+_RESPONSES_SHARES = (0.15, 0.35, 0.10, 0.40)
+_CODE_NAMES = ("df", "rows", "total", "mean", "x", "y", "fig", "ax", "path", "score", "window")
+_CODE_CALLS = ("np.mean", "len", "sorted", "sum", "round", "max", "pd.read_csv", "np.linspace")
+
+
+@dataclass(frozen=True)
+class ResponsesStream:
+    """A generated Responses stream and what it must accumulate to.
+
+    ``deltas`` is the number of ``*.delta`` events (the target is approximate: fragments are
+    drawn); ``final`` the Response its ``response.completed`` carries (wire JSON).
+    """
+
+    deltas: int
+    data: bytes
+    events: int
+    final: dict[str, Any]
+
+
+def _prose(rng: random.Random, chars: int) -> str:
+    """About ``chars`` characters of words (non-ASCII and JSON escapes included)."""
+    parts: list[str] = []
+    size = 0
+    while size < chars:
+        word = _WORDS[rng.randrange(len(_WORDS))]
+        parts.append(word)
+        size += len(word) + 1
+    return " ".join(parts)[:chars]
+
+
+def _code(rng: random.Random, chars: int) -> str:
+    """About ``chars`` characters of plausible Python (quotes, braces, newlines)."""
+    lines: list[str] = []
+    size = 0
+    while size < chars:
+        a, b = rng.choice(_CODE_NAMES), rng.choice(_CODE_NAMES)
+        n = rng.randint(0, 999)
+        kind = rng.randrange(4)
+        if kind == 0:
+            line = f"{a} = {rng.choice(_CODE_CALLS)}({b})\n"
+        elif kind == 1:
+            line = f'print(f"{a}: {{{a}:.3f}}, {b}={{{b}}}")\n'
+        elif kind == 2:
+            line = f"for i in range({n}):\n    {a}[i] = {b}[i] * {rng.randint(2, 9)}\n"
+        else:
+            line = f'{a} = {b}["{rng.choice(_CODE_NAMES)}"].fillna({n})\n'
+        lines.append(line)
+        size += len(line)
+    return "".join(lines)[:chars]
+
+
+def _arguments(rng: random.Random, chars: int) -> str:
+    """A JSON object of about ``chars`` characters, as function-call arguments."""
+    values: dict[str, Any] = {}
+    size = 2
+    while size < chars:
+        key = f"{rng.choice(_CODE_NAMES)}_{len(values)}"
+        value: Any = rng.choice((rng.randint(0, 10**6), _prose(rng, rng.randint(4, 24)), True))
+        values[key] = value
+        size += len(dumps({key: value}))
+    return dumps(values)
+
+
+_RESPONSES_CACHE: dict[tuple[int, int], ResponsesStream] = {}
+
+
+def responses_stream(deltas: int, *, seed: int = DEFAULT_SEED) -> ResponsesStream:
+    """A Responses stream with about ``deltas`` delta events, deterministic for the arguments.
+
+    One response, four items: a reasoning item whose two summary parts stream (15% of the
+    deltas), a code-interpreter call whose ``code`` streams (35%), a function call whose
+    ``arguments`` stream (10%), and the answer, an ``output_text`` with a URL citation (40%);
+    usage on ``response.completed``. Fragments of 2-12 characters, with the ``obfuscation``
+    padding OpenAI adds to deltas, sequence numbers, OpenAI's framing (``event:`` lines). Made
+    by :func:`streamkit.testing.response_events`; cached per ``(deltas, seed)``.
+    """
+    key = (deltas, seed)
+    cached = _RESPONSES_CACHE.get(key)
+    if cached is not None:
+        return cached
+    rng = random.Random(seed)
+    mean = (RESPONSES_FRAGMENT_MIN + RESPONSES_FRAGMENT_MAX) / 2
+    summary_chars, code_chars, args_chars, text_chars = (
+        max(1, round(deltas * share * mean)) for share in _RESPONSES_SHARES
+    )
+    half = summary_chars // 2
+    answer = _prose(rng, text_chars)
+    cited = min(len(answer), 40)
+    output = [
+        reasoning_item(
+            random_id(rng, "rs_", 48),
+            summary=[_prose(rng, half), _prose(rng, summary_chars - half)],
+            encrypted_content="gAAAAAB" + random_id(rng, "", 400),
+        ),
+        code_interpreter_call_item(
+            random_id(rng, "ci_", 48),
+            code=_code(rng, code_chars),
+            container_id=random_id(rng, "cntr_", 48),
+            outputs=[code_interpreter_logs(_prose(rng, 80))],
+        ),
+        function_call_item(
+            random_id(rng, "fc_", 48),
+            call_id=random_id(rng, "call_"),
+            name="save_report",
+            arguments=_arguments(rng, args_chars),
+        ),
+        message_item(
+            random_id(rng, "msg_", 48),
+            [
+                output_text_part(
+                    answer,
+                    annotations=[
+                        url_citation(
+                            "https://example.com/report",
+                            "The report",
+                            start_index=0,
+                            end_index=cited,
+                        )
+                    ],
+                )
+            ],
+        ),
+    ]
+    final = response(
+        random_id(rng, "resp_", 48),
+        output,
+        completed_at=1_735_732_860,
+        usage=response_usage(1_454, deltas, cached_tokens=1_024, reasoning_tokens=deltas // 7),
+    )
+    events = response_events(
+        final,
+        rng=rng,
+        min_fragment=RESPONSES_FRAGMENT_MIN,
+        max_fragment=RESPONSES_FRAGMENT_MAX,
+        obfuscation=True,
+    )
+    stream = ResponsesStream(
+        deltas=sum(1 for e in events if str(e["type"]).endswith(".delta")),
+        data=encode_sse(events),
+        events=len(events),
+        final=final,
+    )
+    _RESPONSES_CACHE[key] = stream
+    return stream
