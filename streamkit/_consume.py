@@ -8,11 +8,12 @@ stream's first event. Each is the stream driver plus a shell.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import AsyncIterator, Iterator
 from typing import TYPE_CHECKING, Any, overload
 
 from streamkit._engine.driver import Driver, read_flow
-from streamkit._protocols import Protocol, accumulator_for
+from streamkit._protocols import PROTOCOLS, Protocol, accumulator_for
 from streamkit._protocols import driver_for as protocol_driver
 from streamkit._shell import AsyncShell, SyncShell
 
@@ -25,8 +26,26 @@ if TYPE_CHECKING:
 __all__ = ["aconsume", "atext_deltas", "consume", "text_deltas"]
 
 
-def _handler_driver(handler: Any, strict: bool) -> Driver:
-    """The accumulator and driver of the protocol the handler's callbacks are for."""
+def _handler_driver(handler: Any, strict: bool, *, is_async: bool) -> Driver:
+    """The accumulator and driver of the protocol the handler's callbacks are for.
+
+    Raises:
+        TypeError: ``handler`` is not a handler, or is of the other flavour: an
+            async handler's callbacks, called without being awaited, would not
+            run at all (and a sync one's cannot be awaited).
+    """
+    call = getattr(handler, "_call", None)
+    if getattr(handler, "protocol", None) not in PROTOCOLS or not callable(call):
+        kind = type(handler).__name__
+        msg = f"expected an event handler (EventHandler, ResponseEventHandler ...), got {kind}"
+        raise TypeError(msg)
+    if inspect.iscoroutinefunction(call) != is_async:
+        msg = (
+            f"{type(handler).__name__} has async callbacks: run it with aconsume"
+            if not is_async
+            else f"{type(handler).__name__} has sync callbacks: run it with consume"
+        )
+        raise TypeError(msg)
     accumulator: Any = accumulator_for(handler.protocol, strict=strict)
     if handler.protocol == "responses":
         from streamkit._responses.handlers import driver_for
@@ -67,13 +86,14 @@ def consume(source: Any, handler: Any, *, strict: bool = True) -> Any:
         :class:`~streamkit.ResponseAccumulator`), with the final snapshots.
 
     Raises:
+        TypeError: ``handler`` is not a handler, or is an async one (see :func:`aconsume`).
         Whatever the stream or a callback raised, after ``on_exception`` and
         ``on_end``; ``handler.accumulator`` (and a streamkit error's
         ``accumulator``) hold everything received before it. In strict mode
         a Responses ``error`` event raises :class:`~streamkit.StreamError`
         once the stream has ended.
     """
-    driver = _handler_driver(handler, strict)
+    driver = _handler_driver(handler, strict, is_async=False)
     shell = SyncShell(driver, handler._call)
     for _ in shell.run(read_flow(source, dispatch_at_close=_is_log(source))):
         pass
@@ -92,9 +112,9 @@ async def aconsume(source: Any, handler: Any, *, strict: bool = True) -> Any:
     """The async twin of :func:`consume`, for an async handler of either protocol.
 
     ``source`` may also be an async iterable of bytes or the response of an
-    ``httpx.AsyncClient``.
+    ``httpx.AsyncClient``. A sync handler is refused (``TypeError``): run it with ``consume``.
     """
-    driver = _handler_driver(handler, strict)
+    driver = _handler_driver(handler, strict, is_async=True)
     shell = AsyncShell(driver, handler._call)
     async for _ in shell.run(read_flow(source, dispatch_at_close=_is_log(source))):
         pass

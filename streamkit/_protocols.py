@@ -22,9 +22,6 @@ Protocol: TypeAlias = Literal["assistants", "responses"]
 #: The protocols streamkit reads.
 PROTOCOLS: tuple[Protocol, ...] = ("assistants", "responses")
 
-# How much of an unnamed event's data is parsed to find its "type".
-_SNIFF_LIMIT = 1 << 20
-
 
 def protocol_of(event: Any) -> Protocol:
     """The protocol of a stream, from its first event (a ServerSentEvent or a typed event).
@@ -47,16 +44,16 @@ def protocol_of(event: Any) -> Protocol:
     data = event.data
     if data == "[DONE]":
         return "responses"  # OpenRouter's end marker (the Assistants one is named "done")
-    if len(data) <= _SNIFF_LIMIT:
-        try:
-            payload = loads(data)
-        except (ValueError, RecursionError):
-            return "assistants"
-        kind = payload.get("type") if isinstance(payload, dict) else None
-        if isinstance(kind, str) and (
-            kind.startswith("response.") or kind in ("error", "keepalive")
-        ):
-            return "responses"
+    # Parsed whatever its size (the decoder bounds it, and only the first event
+    # is): a large unnamed first event -- an OpenRouter response.created
+    # echoing long instructions -- must not be taken for an Assistants one.
+    try:
+        payload = loads(data)
+    except (ValueError, RecursionError):
+        return "assistants"
+    kind = payload.get("type") if isinstance(payload, dict) else None
+    if isinstance(kind, str) and (kind.startswith("response.") or kind in ("error", "keepalive")):
+        return "responses"
     return "assistants"
 
 
