@@ -164,7 +164,10 @@ class _StreamState:
         if accumulator is None:
             msg = "this handler has not been given a stream yet"
             raise StreamkitError(msg)
-        response = accumulator.final_response or accumulator.response
+        # The latest response, not the latest terminal one: when a stream ends
+        # in a second response (cut short), an earlier finished one is not
+        # where the stream left off. After a terminal event both are the same.
+        response = accumulator.response
         if response is None:
             msg = "the stream had no response"
             raise StreamkitError(msg)
