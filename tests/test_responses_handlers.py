@@ -598,11 +598,6 @@ def test_the_callbacks_no_recording_shows() -> None:
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="accumulator: a shell_call_output_content.delta Change's delta is stdout and stderr "
-    "run together into one str ('b\\nw'), so a callback cannot tell them apart",
-)
 def test_shell_output_deltas_keep_stdout_and_stderr_apart() -> None:
     handler = run(_built_stream())
     deltas = [delta for delta, _ in handler.args_of("on_shell_call_output_content_delta")]
@@ -1163,12 +1158,6 @@ def test_get_final_response_is_the_last_response_of_the_stream() -> None:
     assert to_dict(handler.get_final_response()) == terminal("openai_reasoning_then_fn_call.sse")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="driver: Driver.changes keeps the previous event's Changes when the accumulator "
-    "raises, so current_event (Driver.event) in on_exception is the event before the one "
-    "that failed (both protocols)",
-)
 def test_current_event_in_on_exception_is_the_event_that_failed() -> None:
     name = "openai_text_logprobs.sse"
     events = [e for e in events_of(name) if '"response.output_item.added"' not in e.data]

@@ -193,6 +193,9 @@ class Driver:
             choose, self._choose = self._choose, None
             accumulator, routes, kinds, text_of = choose(event)
             self._setup(accumulator, routes, kinds if self._wants_text else frozenset(), text_of)
+        # Nothing of the previous event is current while this one is fed:
+        # if it fails, current_event is this event (built from _last_sse).
+        self.changes = []
         try:
             changes = self.changes = self.accumulator.feed(event)
         except StreamError as error:

@@ -124,7 +124,8 @@ tool-call argument, input and code kinds, ``image_generation_call.*`` and
 ``SummaryTextContent`` for ``reasoning_summary_*``; the error event for
 ``error``. The delta: the text fragment (a ``str``) for ``*.delta`` kinds,
 the annotation for ``output_text.annotation.added``, the base64 image for
-``image_generation_call.partial_image``; else ``None``.
+``image_generation_call.partial_image``, the ``ShellCallOutputDelta`` (stdout and stderr
+apart) for ``shell_call_output_content.delta``; else ``None``.
 """
 
 # One member per kind group: Change[kind, delta type, snapshot type].
@@ -141,7 +142,6 @@ ResponseChange: TypeAlias = Union[  # noqa: UP007 - a runtime alias: `|` fails o
             "code_interpreter_call_code.delta",
             "apply_patch_call_operation_diff.delta",
             "shell_call_command.delta",
-            "shell_call_output_content.delta",
         ],
         str,
         rm.OutputItem,
@@ -160,6 +160,7 @@ ResponseChange: TypeAlias = Union[  # noqa: UP007 - a runtime alias: `|` fails o
         None,
         rm.OutputItem,
     ],
+    Change[Literal["shell_call_output_content.delta"], rm.ShellCallOutputDelta, rm.OutputItem],
     Change[Literal["image_generation_call.partial_image"], str, rm.OutputItem],
     Change[Literal["content_part.added", "content_part.done"], None, rm.OutputContent],
     Change[
@@ -1378,7 +1379,7 @@ class ResponseAccumulator(Engine):
             return self._late(item, name, "item")
         slots = self._shell_slots(item, area, tx)
         _place_index(slots, index, ("data", "command_index"))
-        fragment: str | None = None
+        fragment: Any = None
         if area == "commands":
             if action == "delta":
                 fragment = _text(payload, "delta")
@@ -1391,9 +1392,8 @@ class ResponseAccumulator(Engine):
             else:
                 tx.set(slots, index, _text(payload, "command"))
         elif action == "delta":
-            delta = payload.get("delta")
-            if delta.__class__ is not dict:
-                raise BadShape(("data", "delta"), "an object", delta)
+            delta: Any = payload.get("delta")
+            typed_delta = _built(_SHELL_DELTA_HOOK, delta, ("data", "delta"))
             held = slots.get(index)
             if held.__class__ is not Node:
                 held = Node()
@@ -1405,9 +1405,7 @@ class ResponseAccumulator(Engine):
                         raise BadShape((("data", "delta"), stream), "a string", piece)
                     _append(held, stream, piece, tx, (("data", "delta"), stream))
             held.cache = None
-            fragment = "".join(
-                piece for piece in (delta.get("stdout"), delta.get("stderr")) if piece
-            )
+            fragment = typed_delta  # stdout and stderr kept apart
         else:
             output = payload.get("output")
             if isinstance(output, list):  # the spec's output: the item's output list
@@ -1502,6 +1500,7 @@ class ResponseAccumulator(Engine):
 
 
 _ERROR_HOOK = structurer(rm.ResponseErrorEvent)
+_SHELL_DELTA_HOOK = structurer(rm.ShellCallOutputDelta)
 _EVENT_HOOKS: dict[str, Callable[[Any], Any]] = {}
 # The fields a delta route reads and checks itself.
 _DELTA_FIELDS = frozenset(

@@ -330,8 +330,10 @@ class ResponseEventHandler(_StreamState):
     def on_shell_call_command_done(self, snapshot: rm.OutputItem) -> None:
         """A shell call's command is final."""
 
-    def on_shell_call_output_content_delta(self, delta: str, snapshot: rm.OutputItem) -> None:
-        """A fragment of a shell call's output (stdout and stderr pieces)."""
+    def on_shell_call_output_content_delta(
+        self, delta: rm.ShellCallOutputDelta, snapshot: rm.OutputItem
+    ) -> None:
+        """A fragment of a shell call's output (its stdout and stderr pieces, apart)."""
 
     def on_shell_call_output_content_done(self, snapshot: rm.OutputItem) -> None:
         """A shell call's output is final."""
@@ -507,8 +509,10 @@ class AsyncResponseEventHandler(_StreamState):
     async def on_shell_call_command_done(self, snapshot: rm.OutputItem) -> None:
         """A shell call's command is final."""
 
-    async def on_shell_call_output_content_delta(self, delta: str, snapshot: rm.OutputItem) -> None:
-        """A fragment of a shell call's output (stdout and stderr pieces)."""
+    async def on_shell_call_output_content_delta(
+        self, delta: rm.ShellCallOutputDelta, snapshot: rm.OutputItem
+    ) -> None:
+        """A fragment of a shell call's output (its stdout and stderr pieces, apart)."""
 
     async def on_shell_call_output_content_done(self, snapshot: rm.OutputItem) -> None:
         """A shell call's output is final."""
