@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import AsyncIterator, Iterator
+from functools import partial
 from typing import TYPE_CHECKING, Any, overload
 
 from streamkit._engine.driver import Driver, read_flow
-from streamkit._protocols import PROTOCOLS, Protocol, accumulator_for
+from streamkit._protocols import PROTOCOLS, Protocol, accumulator_for, protocol_of
 from streamkit._protocols import driver_for as protocol_driver
 from streamkit._shell import AsyncShell, SyncShell
+from streamkit.errors import StreamkitError
 
 if TYPE_CHECKING:
     from streamkit._assistants.accumulator import Accumulator
@@ -52,7 +54,23 @@ def _handler_driver(handler: Any, strict: bool, *, is_async: bool) -> Driver:
     else:
         from streamkit._assistants.handlers import driver_for  # type: ignore[assignment]
     handler.accumulator = accumulator
-    return driver_for(accumulator, handler)
+    driver = driver_for(accumulator, handler)
+    driver.check_first(partial(_same_protocol, handler))
+    return driver
+
+
+_NAMES = {"assistants": "an Assistants stream", "responses": "a Responses stream"}
+_HANDLERS = {"assistants": "an EventHandler", "responses": "a ResponseEventHandler"}
+
+
+def _same_protocol(handler: Any, event: Any) -> None:
+    """Refuse a stream of the other protocol at its first event (all its events are unknown)."""
+    found = protocol_of(event)
+    if found != handler.protocol:
+        kind = type(handler).__name__
+        wanted = _NAMES[handler.protocol]
+        msg = f"this is {_NAMES[found]}: {kind} is for {wanted}; use {_HANDLERS[found]}"
+        raise StreamkitError(msg)
 
 
 def _is_log(source: Any) -> bool:

@@ -366,3 +366,26 @@ async def test_aconsume_refuses_a_sync_handler(handler: type, source: Path) -> N
 def test_consume_refuses_what_is_not_a_handler(handler: Any) -> None:
     with pytest.raises(TypeError, match="handler"):
         streamkit.consume(TEXT, handler)
+
+
+@pytest.mark.parametrize(
+    ("handler", "source", "named"),
+    [
+        (streamkit.EventHandler, TEXT, "a Responses stream"),
+        (streamkit.ResponseHandlers, RUN, "an Assistants stream"),
+    ],
+)
+def test_consume_refuses_a_stream_of_the_other_protocol(
+    handler: type, source: Path, named: str
+) -> None:
+    """A handler given the other protocol's stream says so at its first event (not silence)."""
+    ended: list[str] = []
+    made = handler()
+    if isinstance(made, streamkit.ResponseHandlers):
+        made.on("end")(lambda: ended.append("end"))
+    else:
+        made.on_end = lambda: ended.append("end")  # type: ignore[method-assign]
+    with pytest.raises(streamkit.StreamkitError, match=named) as caught:
+        streamkit.consume(source, made)
+    assert caught.value.accumulator.position == 0  # type: ignore[attr-defined]
+    assert ended == ["end"]

@@ -93,6 +93,7 @@ class Driver:
     __slots__ = (
         "_choose",
         "_collect",
+        "_first",
         "_last_sse",
         "_names",
         "_routes",
@@ -123,6 +124,7 @@ class Driver:
         self._names = implemented or frozenset()
         self._wants_events = wants_events
         self._choose = choose
+        self._first: Callable[[Any], None] | None = None
         self._collect: frozenset[str] = frozenset()
         # Whether to collect text (with ``choose``: the kinds come with the protocol).
         self._wants_text = bool(collect_text)
@@ -161,6 +163,10 @@ class Driver:
         self._collect = collect if isinstance(collect, frozenset) else frozenset()
         self._text_of = text_of
 
+    def check_first(self, check: Callable[[Any], None]) -> None:
+        """Call ``check`` with the first event, before it is fed (it may raise: a refusal)."""
+        self._first = check
+
     @property
     def done(self) -> bool:
         """Whether the accumulator was fed the stream's end (reading stops there)."""
@@ -189,6 +195,9 @@ class Driver:
         """
         self.error = None
         self._last_sse = event if event.__class__ is ServerSentEvent else None
+        if self._first is not None:
+            first, self._first = self._first, None
+            first(event)
         if self._choose is not None:
             choose, self._choose = self._choose, None
             accumulator, routes, kinds, text_of = choose(event)
