@@ -14,6 +14,8 @@ from __future__ import annotations
 import copy
 import json
 import random
+import subprocess
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -581,6 +583,17 @@ def test_bad_arguments() -> None:
         testing.response_events({**testing.response("r"), "output": [[1]]}, rng=random.Random(0))
     with pytest.raises(TypeError, match="JSON object"):
         testing.response_events([1], rng=random.Random(0))
+
+
+def test_builders_need_no_models() -> None:
+    """The Responses builders load without the models and the converter (benchmarks, servers)."""
+    code = (
+        "import random, sys\n"
+        "from streamkit.testing import encode_sse, example_response, response_events\n"
+        "encode_sse(response_events(example_response(), rng=random.Random(0)))\n"
+        "assert not [m for m in sys.modules if m.startswith(('streamkit.models', 'cattrs'))]"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
 
 
 # --- Framing -------------------------------------------------------------------------------------
