@@ -24,9 +24,8 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, Generic, TypeVar
+from typing import Any, TypeVar
 
-import attrs
 from typing_extensions import Unpack
 
 from streamkit import models as m
@@ -37,9 +36,18 @@ from streamkit._assistants.params import (
     RunStepListParams,
     ThreadCreateAndRunParams,
 )
+from streamkit._engine.calls import (
+    Call,
+    Listing,
+    PageWalk,
+    list_query,
+    listing_parser,
+    make_call,
+    next_page_params,
+    parse_as,
+)
 from streamkit._engine.convert import structurer
 from streamkit._engine.requests import Request
-from streamkit.errors import StreamkitError
 
 __all__ = [
     "Call",
@@ -71,96 +79,6 @@ _STEP: Callable[[Any], m.RunStep] = structurer(m.RunStep)
 _MESSAGE: Callable[[Any], m.Message] = structurer(m.Message)
 
 
-@attrs.frozen(kw_only=True)
-class Call(Generic[T]):
-    """A JSON endpoint's call: the request, and the parser of its reply's JSON.
-
-    Attributes:
-        request: what to send.
-        parse: turns the reply's JSON into the result; raises
-            :class:`~streamkit.StreamkitError` on a shape it does not expect.
-    """
-
-    request: Request
-    parse: Callable[[Any], T]
-
-
-@attrs.frozen(kw_only=True)
-class Listing(Generic[T]):
-    """One page of a list endpoint's reply.
-
-    Attributes:
-        data: the items of this page.
-        has_more: whether the server has more after this page.
-        first_id: the first item's id, if any.
-        last_id: the last item's id, if any.
-        next_page: the call for the next page (``after`` the last id; or,
-            when listing with ``before``, ``before`` the first id), or
-            ``None`` if this is the last.
-        cursor: the id ``next_page`` asks from, if any.
-    """
-
-    data: list[T]
-    has_more: bool
-    first_id: str | None
-    last_id: str | None
-    next_page: Call[Listing[T]] | None
-    cursor: str | None = None
-
-
-class PageWalk:
-    """Follows a list's pages; a page that makes no progress ends the walk.
-
-    No progress: a page with ``has_more`` but no data, or one whose cursor
-    was already followed (the server answering the same page again, or
-    going in a circle) -- such a page's items were seen and are not given
-    again. So a server cannot keep a walk going with pages that move
-    nowhere. ``Page``, ``AsyncPage`` and the run flow's recovery walk pages
-    with it::
-
-        walk = PageWalk()
-        call = walk.next_call(first)
-        while call is not None:
-            listing = send(call)
-            if not walk.fresh(listing):
-                break
-            ...  # listing.data
-            call = walk.next_call(listing)
-    """
-
-    def __init__(self) -> None:
-        self._followed: set[str] = set()
-
-    def next_call(self, listing: Listing[T]) -> Call[Listing[T]] | None:
-        """The call of the page after ``listing``, or None: the walk ends here."""
-        call, cursor = listing.next_page, listing.cursor
-        if call is None or cursor is None or not listing.data or cursor in self._followed:
-            return None
-        self._followed.add(cursor)
-        return call
-
-    def fresh(self, listing: Listing[T]) -> bool:
-        """Whether a page fetched made progress: its cursor is none already followed."""
-        return listing.cursor is None or listing.cursor not in self._followed
-
-
-def parse_as(hook: Callable[[Any], T], payload: Any) -> T:
-    """``hook(payload)``, its shape error turned into a :class:`~streamkit.StreamkitError`.
-
-    The message says what went wrong, never the payload (it may be private).
-    """
-    try:
-        return hook(payload)
-    except Exception as exc:  # the converter's shape error
-        msg = f"the API returned an object of an unexpected shape ({type(exc).__name__})"
-        raise StreamkitError(msg) from None
-
-
-def _call(hook: Callable[[Any], T], method: str, path: str, **request: Any) -> Call[T]:
-    parse: Callable[[Any], T] = functools.partial(parse_as, hook)
-    return Call(request=Request(method=method, path=path, **request), parse=parse)
-
-
 # --- Runs ---------------------------------------------------------------------------
 
 
@@ -169,7 +87,7 @@ def create_run(
 ) -> Call[m.Run]:
     """``POST /threads/{thread_id}/runs``: create a run (``include`` goes in the query)."""
     body, query = _run_body(assistant_id, params)
-    return _call(_RUN, "POST", f"/threads/{thread_id}/runs", body=body, params=query)
+    return make_call(_RUN, "POST", f"/threads/{thread_id}/runs", body=body, params=query)
 
 
 def stream_run(thread_id: str, *, assistant_id: str, **params: Unpack[RunCreateParams]) -> Request:
@@ -191,7 +109,7 @@ def _run_body(
     body = {"assistant_id": assistant_id, **params}
     check_tools(body.get("tools"))
     include = body.pop("include", None)
-    return body, _query({"include": include}) or None
+    return body, list_query({"include": include}) or None
 
 
 def check_tools(tools: Any) -> None:
@@ -210,20 +128,20 @@ def check_tools(tools: Any) -> None:
 
 def retrieve_run(thread_id: str, run_id: str) -> Call[m.Run]:
     """``GET /threads/{thread_id}/runs/{run_id}``."""
-    return _call(_RUN, "GET", f"/threads/{thread_id}/runs/{run_id}")
+    return make_call(_RUN, "GET", f"/threads/{thread_id}/runs/{run_id}")
 
 
 def update_run(thread_id: str, run_id: str, *, metadata: Mapping[str, str] | None) -> Call[m.Run]:
     """``POST /threads/{thread_id}/runs/{run_id}``: modify a run's metadata."""
     path = f"/threads/{thread_id}/runs/{run_id}"
-    return _call(_RUN, "POST", path, body={"metadata": metadata})
+    return make_call(_RUN, "POST", path, body={"metadata": metadata})
 
 
 def list_runs(thread_id: str, **params: Unpack[RunListParams]) -> Call[Listing[m.Run]]:
     """``GET /threads/{thread_id}/runs``: a page of a thread's runs."""
     following = functools.partial(_next_runs, thread_id, params)
-    parse = _listing(_RUN, following, backward=params.get("before") is not None)
-    request = Request(method="GET", path=f"/threads/{thread_id}/runs", params=_query(params))
+    parse = listing_parser(_RUN, following, backward=params.get("before") is not None)
+    request = Request(method="GET", path=f"/threads/{thread_id}/runs", params=list_query(params))
     return Call(request=request, parse=parse)
 
 
@@ -233,7 +151,7 @@ def _next_runs(thread_id: str, params: RunListParams, cursor: str) -> Call[Listi
 
 def cancel_run(thread_id: str, run_id: str) -> Call[m.Run]:
     """``POST /threads/{thread_id}/runs/{run_id}/cancel`` (the run goes to ``cancelling``)."""
-    return _call(_RUN, "POST", f"/threads/{thread_id}/runs/{run_id}/cancel")
+    return make_call(_RUN, "POST", f"/threads/{thread_id}/runs/{run_id}/cancel")
 
 
 def submit_tool_outputs(
@@ -241,7 +159,7 @@ def submit_tool_outputs(
 ) -> Call[m.Run]:
     """``POST .../submit_tool_outputs``: outputs ``[{"tool_call_id": ..., "output": ...}]``."""
     path = f"/threads/{thread_id}/runs/{run_id}/submit_tool_outputs"
-    return _call(_RUN, "POST", path, body={"tool_outputs": list(tool_outputs)})
+    return make_call(_RUN, "POST", path, body={"tool_outputs": list(tool_outputs)})
 
 
 def submit_tool_outputs_stream(
@@ -262,8 +180,8 @@ def list_run_steps(
     """``GET /threads/{thread_id}/runs/{run_id}/steps``: a page of a run's steps."""
     following = functools.partial(_next_steps, thread_id, run_id, params)
     path = f"/threads/{thread_id}/runs/{run_id}/steps"
-    request = Request(method="GET", path=path, params=_query(params))
-    parse = _listing(_STEP, following, backward=params.get("before") is not None)
+    request = Request(method="GET", path=path, params=list_query(params))
+    parse = listing_parser(_STEP, following, backward=params.get("before") is not None)
     return Call(request=request, parse=parse)
 
 
@@ -278,7 +196,7 @@ def retrieve_run_step(
 ) -> Call[m.RunStep]:
     """``GET /threads/{thread_id}/runs/{run_id}/steps/{step_id}``."""
     path = f"/threads/{thread_id}/runs/{run_id}/steps/{step_id}"
-    return _call(_STEP, "GET", path, params=_query({"include": include}) or None)
+    return make_call(_STEP, "GET", path, params=list_query({"include": include}) or None)
 
 
 # --- Threads and messages -------------------------------------------------------------
@@ -289,7 +207,7 @@ def create_thread_and_run(
 ) -> Call[m.Run]:
     """``POST /threads/runs``: create a thread and run it in one request."""
     check_tools(params.get("tools"))
-    return _call(_RUN, "POST", "/threads/runs", body={"assistant_id": assistant_id, **params})
+    return make_call(_RUN, "POST", "/threads/runs", body={"assistant_id": assistant_id, **params})
 
 
 def create_thread_and_run_stream(
@@ -303,68 +221,4 @@ def create_thread_and_run_stream(
 
 def retrieve_message(thread_id: str, message_id: str) -> Call[m.Message]:
     """``GET /threads/{thread_id}/messages/{message_id}`` (what recovery reads back)."""
-    return _call(_MESSAGE, "GET", f"/threads/{thread_id}/messages/{message_id}")
-
-
-# --- Paging -------------------------------------------------------------------------
-
-
-def next_page_params(params: L, cursor: str) -> L:
-    """The query of the page that follows the one asked for with ``params``.
-
-    Listing with ``before`` walks backwards: the next page is ``before=cursor``
-    (the current page's first id). Otherwise it is ``after=cursor`` (its last
-    id). The other cursor is dropped (``None``, which the query leaves out).
-    """
-    following = params.copy()
-    if params.get("before") is not None:
-        following["before"] = cursor
-        following["after"] = None
-    else:
-        following["after"] = cursor
-        following["before"] = None
-    return following
-
-
-def _query(params: Mapping[str, Any]) -> dict[str, Any]:
-    """A list's query: ``None`` left out, ``include`` sent as repeated ``include[]``."""
-    query = {key: value for key, value in params.items() if value is not None}
-    include = query.pop("include", None)
-    if include:
-        query["include[]"] = list(include)
-    return query
-
-
-def _listing(
-    hook: Callable[[Any], T],
-    following: Callable[[str], Call[Listing[T]]],
-    *,
-    backward: bool = False,
-) -> Callable[[Any], Listing[T]]:
-    """The parser of a list reply whose next page ``following(cursor)`` describes.
-
-    The cursor is the page's last id, or its first id when ``backward``
-    (listing with ``before``). A page without data has no next page.
-    """
-
-    def parse(payload: Any) -> Listing[T]:
-        if not isinstance(payload, dict) or not isinstance(payload.get("data"), list):
-            msg = "the API returned a list of an unexpected shape"
-            raise StreamkitError(msg)
-        first_id, last_id = payload.get("first_id"), payload.get("last_id")
-        cursor = first_id if backward else last_id
-        if not isinstance(cursor, str):
-            cursor = None
-        data = [parse_as(hook, item) for item in payload["data"]]
-        more = bool(payload.get("has_more"))
-        follows = more and data and cursor is not None
-        return Listing(
-            data=data,
-            has_more=more,
-            first_id=first_id,
-            last_id=last_id,
-            next_page=following(cursor) if follows and cursor is not None else None,
-            cursor=cursor,
-        )
-
-    return parse
+    return make_call(_MESSAGE, "GET", f"/threads/{thread_id}/messages/{message_id}")
