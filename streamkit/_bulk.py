@@ -31,6 +31,7 @@ import attrs
 from streamkit import models as m
 from streamkit._assistants.accumulator import Accumulator
 from streamkit._engine.convert import to_dict
+from streamkit._protocols import Protocol
 from streamkit._replay import replay
 from streamkit._sources import BinaryReadable, LocalSource, iter_local_bytes
 from streamkit.errors import DecodeError, StreamkitError
@@ -177,17 +178,21 @@ def _responses_result(path: str, accumulator: Any, error: str | None) -> ReplayR
     )
 
 
-def replay_file(path: str | os.PathLike[str], *, strict: bool = True) -> ReplayResult:
+def replay_file(
+    path: str | os.PathLike[str], *, strict: bool = True, protocol: Protocol | None = None
+) -> ReplayResult:
     """Replay one recorded stream file (plain or gzip) into a :class:`ReplayResult`.
 
     Never raises for bad input: the error is in ``result.error`` (one line,
     naming the event position), with what was received before it.
+    ``protocol`` is passed to :func:`streamkit.replay` (None: told from the
+    first event).
     """
     name = os.fspath(path)
     try:
         # "-" is standard input (only where this runs: a pool's workers have none).
         source = read_local(stdin_bytes() if name == "-" else path)
-        accumulator = replay(source, strict=strict)
+        accumulator = replay(source, strict=strict, protocol=protocol)
     except StreamkitError as exc:
         return _result(name, exc.accumulator, str(exc))
     except OSError as exc:
@@ -203,6 +208,7 @@ def replay_many(
     executor: Executor | None = None,
     *,
     strict: bool = True,
+    protocol: Protocol | None = None,
 ) -> Iterator[ReplayResult]:
     """Replay many files; yield their results in the order of ``paths``.
 
@@ -211,8 +217,10 @@ def replay_many(
         executor: any ``concurrent.futures.Executor`` (a process pool, a Dask
             ``Client.get_executor()`` ...); ``None`` replays here, one by one.
         strict: passed to each accumulator.
+        protocol: ``"assistants"`` or ``"responses"`` for every file; by
+            default each file's is told from its first event.
     """
-    work = partial(replay_file, strict=strict)
+    work = partial(replay_file, strict=strict, protocol=protocol)
     if executor is None:
         yield from map(work, paths)
     else:

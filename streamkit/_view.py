@@ -1,7 +1,11 @@
-"""The live terminal view of a run stream (``streamkit watch``, ``streamkit demo``); needs rich.
+"""The live terminal view of a stream (``streamkit watch``, ``streamkit demo``); needs rich.
 
-:class:`LiveView` is an :class:`~streamkit.EventHandler`: run a stream through it with
-:func:`streamkit.consume` (or :func:`watch`, which also handles Ctrl-C) and it shows
+Two views share one screen: :class:`LiveView` for the Assistants run stream (here) and
+:class:`~streamkit._view_responses.ResponseLiveView` for the Responses stream. Both are event
+handlers of their protocol, driven by :func:`streamkit.consume` (or :func:`watch`, which also
+handles Ctrl-C), and both build on :class:`TerminalView`, which draws the panels.
+
+:class:`LiveView` is an :class:`~streamkit.EventHandler` and shows
 
 * one panel per run step: code-interpreter input highlighted as Python and growing as it
   streams, its logs and image outputs (as file ids) below it; function calls with their name
@@ -41,16 +45,30 @@ from rich.table import Table
 from rich.text import Text
 
 from streamkit import models as m
-from streamkit._assistants.accumulator import Accumulator
 from streamkit._assistants.handlers import EventHandler
 from streamkit._consume import consume
 
-__all__ = ["LiveView", "paced", "watch"]
+__all__ = [
+    "STATUS_STYLE",
+    "LiveView",
+    "RenderedLines",
+    "TerminalView",
+    "clip",
+    "count",
+    "paced",
+    "pretty_json",
+    "watch",
+]
 
-_STATUS_STYLE = {
+#: The colour of a status (runs, steps, messages, responses, output items).
+STATUS_STYLE = {
     "completed": "green",
     "in_progress": "cyan",
     "queued": "cyan",
+    "searching": "cyan",
+    "interpreting": "cyan",
+    "generating": "cyan",
+    "calling": "cyan",
     "requires_action": "yellow",
     "cancelling": "yellow",
     "incomplete": "yellow",
@@ -60,18 +78,24 @@ _STATUS_STYLE = {
 }
 
 
-def _clip(text: str, size: int = 72) -> str:
+def clip(text: str, size: int = 72) -> str:
+    """``text`` on one line (whitespace runs made one space), at most ``size`` characters."""
     flat = " ".join(text.split())
     return flat if len(flat) <= size else flat[: size - 1] + "\N{HORIZONTAL ELLIPSIS}"
 
 
-def _pretty_json(text: str) -> str | None:
+def pretty_json(text: str) -> str | None:
     """``text`` indented as JSON, or None when it is not JSON."""
     try:
         value = json.loads(text)
     except ValueError:
         return None
     return json.dumps(value, indent=2, ensure_ascii=False)
+
+
+def count(number: int, noun: str) -> str:
+    """``number`` and ``noun``, the noun plural unless the number is 1."""
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
 def _usage(usage: m.RunUsage | m.RunStepUsage | None) -> str:
@@ -96,32 +120,28 @@ def _call_id(call: m.ToolCall) -> str:
     return call.raw.get("id", "?") if isinstance(call, m.UnknownObject) else call.id
 
 
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
-
-
 def _brief(call: m.ToolCall) -> str:
     """A tool call in a few words, for the one line of a finished step."""
     if isinstance(call, m.CodeInterpreterToolCall):
         interpreter = call.code_interpreter
         images = sum(isinstance(o, m.CodeInterpreterOutputImage) for o in interpreter.outputs)
         return (
-            f"code_interpreter: {_count(len(interpreter.input.splitlines()), 'line')},"
-            f" {_count(len(interpreter.outputs) - images, 'log')},"
-            f" {_count(images, 'image')}"
+            f"code_interpreter: {count(len(interpreter.input.splitlines()), 'line')},"
+            f" {count(len(interpreter.outputs) - images, 'log')},"
+            f" {count(images, 'image')}"
         )
     if isinstance(call, m.FunctionToolCall):
         output = call.function.output
-        return f"{call.function.name}()" + ("" if output is None else f" -> {_clip(output, 40)}")
+        return f"{call.function.name}()" + ("" if output is None else f" -> {clip(output, 40)}")
     if isinstance(call, m.FileSearchToolCall):
-        return f"file_search: {_count(len(call.file_search.results or ()), 'result')}"
+        return f"file_search: {count(len(call.file_search.results or ()), 'result')}"
     return str(call.type)
 
 
 Item = m.RunStep | m.Message
 
 
-class _Lines:
+class RenderedLines:
     """Lines rendered beforehand, as a renderable (to put a cut body in its panel)."""
 
     def __init__(self, lines: list[list[Segment]]) -> None:
@@ -136,21 +156,24 @@ class _Lines:
 class _Screen:
     """A view's screen for rich: fitted to the height available, or whole."""
 
-    def __init__(self, view: LiveView, *, fit: bool) -> None:
+    def __init__(self, view: TerminalView, *, fit: bool) -> None:
         self.view = view
         self.fit = fit
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         height = (options.height or options.size.height) if self.fit else None
-        yield _Lines(self.view.screen_lines(console, options, height))
+        yield RenderedLines(self.view.screen_lines(console, options, height))
 
 
-class LiveView(EventHandler):
-    """An :class:`~streamkit.EventHandler` that shows a run stream in the terminal with rich.
+class TerminalView:
+    """The screen both protocols' views share: panels in order, a footer, plain or live.
 
-    ``streamkit.consume(source, LiveView(console))`` drives it; the live display starts with
-    the first callback and stops at ``on_end`` (also after an exception or Ctrl-C), leaving the
-    last screen in place.
+    A subclass says what its panels are (:meth:`_items`), when one is finished
+    (:meth:`_finished`), how it looks collapsed to one line (:meth:`_collapsed`) and
+    open (:meth:`_panel_parts`), and what the footer says (:meth:`_footer`). This
+    class fits them to the terminal, runs the live display and prints plain lines.
+    Callbacks change the view's state only through :meth:`_update` (under the lock
+    the live display's refresh thread reads it with).
 
     Args:
         console: where to draw (default: a new :class:`rich.console.Console` on stdout).
@@ -169,13 +192,6 @@ class LiveView(EventHandler):
         self.console = console if console is not None else Console()
         self.live = self.console.is_terminal if live is None else live
         self.refresh_per_second = refresh_per_second
-        self.run: m.Run | None = None
-        self.steps: dict[str, m.RunStep] = {}
-        self.messages: dict[str, m.Message] = {}
-        self.errors: list[m.ErrorObject] = []
-        self._done_calls: set[str] = set()
-        # Steps and messages in the order they first came: the last one is the newest panel.
-        self._arrival: dict[tuple[str, str], None] = {}
         self._lock = threading.RLock()
         self._display: Live | None = None
         # Set when the display stops: its last screen is drawn whole, not fitted to the height.
@@ -186,14 +202,40 @@ class LiveView(EventHandler):
         self._at_line_start = True
         self._last_status: dict[str, str] = {}
 
+    # -- what a subclass says --
+
+    def _items(self) -> list[Any]:
+        """The panels' objects, oldest first: the last one is the newest panel."""
+        raise NotImplementedError
+
+    def _finished(self, item: Any) -> bool:
+        """Whether ``item`` is over (then, unless it is the newest, it shrinks to one line)."""
+        raise NotImplementedError
+
+    def _collapsed(self, item: Any) -> Text:
+        """A finished item on one line."""
+        raise NotImplementedError
+
+    def _panel_parts(self, item: Any) -> tuple[RenderableType, Text, str]:
+        """An open item's panel: its body, its title and its status."""
+        raise NotImplementedError
+
+    def _footer(self) -> Text:
+        """The line (or lines) under the panels."""
+        raise NotImplementedError
+
+    def summary(self) -> str:
+        """What has been received so far, as plain text."""
+        raise NotImplementedError
+
     # -- the screen --
 
     def render(self) -> RenderableType:
         """The whole current screen, whatever its height.
 
-        A panel per step and per message no step shows, in the order they came,
-        finished ones but the newest as one line each; then the footer. The live
-        display draws the view itself, which fits this to the terminal's height.
+        A panel per item, in the order they came, finished ones but the newest
+        as one line each; then the footer. The live display draws the view
+        itself, which fits this to the terminal's height.
         """
         return _Screen(self, fit=False)
 
@@ -219,7 +261,7 @@ class LiveView(EventHandler):
             blocks: list[list[list[Segment]]] = []
             for index in range(len(items) - 1, -1, -1):
                 item = items[index]
-                if index < len(items) - 1 and item.status != "in_progress":
+                if index < len(items) - 1 and self._finished(item):
                     block = console.render_lines(self._collapsed(item), options, pad=False)
                 else:
                     block = self._panel_lines(console, options, item, room)
@@ -231,6 +273,125 @@ class LiveView(EventHandler):
             lines = [line for block in reversed(blocks) for line in block] + footer
             # A screen too low even for the footer keeps the footer's end.
             return lines if height is None else lines[-height:] if height > 0 else []
+
+    def _panel_lines(
+        self, console: Console, options: ConsoleOptions, item: Any, limit: int | None
+    ) -> list[list[Segment]]:
+        """An item's panel as lines, at most ``limit`` of them (its body's end); [] if none fit."""
+        body, title, status = self._panel_parts(item)
+        # The panel's borders and padding take 4 columns; its borders take 2 lines.
+        inner = options.update_width(max(options.max_width - 4, 1))
+        lines = console.render_lines(body, inner, pad=False)
+        if limit is not None and len(lines) + 2 > limit:
+            keep = limit - 3  # the borders and the note
+            if keep < 1:
+                return []
+            hidden = len(lines) - keep
+            note = Text(f"({hidden} earlier lines)", style="dim", no_wrap=True, overflow="crop")
+            lines = console.render_lines(note, inner, pad=False)[:1] + lines[-keep:]
+        panel = Panel(
+            RenderedLines(lines),
+            title=title,
+            title_align="left",
+            subtitle=Text(status, style=STATUS_STYLE.get(status, "")),
+            subtitle_align="right",
+            border_style=STATUS_STYLE.get(status, "white"),
+        )
+        return console.render_lines(panel, options, pad=False)
+
+    # -- live display --
+
+    def _start(self) -> None:
+        if self.live and self._display is None:
+            self._display = Live(
+                self,
+                console=self.console,
+                refresh_per_second=self.refresh_per_second,
+                transient=False,
+                redirect_stdout=False,
+                redirect_stderr=False,
+            )
+            self._display.start()
+
+    def _stop(self) -> None:
+        display, self._display = self._display, None
+        if display is not None:
+            self._final = True  # the last screen stays in the scrollback: draw it whole
+            display.stop()
+
+    def _update(self, apply: Callable[[], None]) -> None:
+        with self._lock:
+            apply()
+        self._start()
+
+    # -- plain output --
+
+    def _write(self, text: str) -> None:
+        if text:
+            self.console.out(text, end="", highlight=False)
+            self._at_line_start = text.endswith("\n")
+
+    def _line(self, text: str) -> None:
+        """A whole line, after ending any fragment line still open."""
+        if not self._at_line_start:
+            self._write("\n")
+        self._stream = None
+        self._write(text + "\n")
+
+    def _fragment(self, key: tuple[str, ...], header: str, text: str) -> None:
+        """Print what ``text`` has beyond what was printed of it, under ``header`` when it opens."""
+        done = self._printed.get(key, 0)
+        new = text[done:]
+        if not new:
+            return
+        self._printed[key] = len(text)
+        if self._stream != key:
+            self._line(header)
+            self._stream = key
+        self._write(new)
+
+    def _once(self, key: tuple[str, ...], line: str) -> None:
+        """Print ``line`` unless the line of ``key`` was printed."""
+        if key not in self._printed:
+            self._printed[key] = 1
+            self._line(line)
+
+    def on_end(self) -> None:
+        """Stop the live display, leaving the last screen; end any open plain line."""
+        self._stop()
+        if not self.live and not self._at_line_start:
+            self._write("\n")
+
+
+class LiveView(TerminalView, EventHandler):
+    """An :class:`~streamkit.EventHandler` that shows a run stream in the terminal with rich.
+
+    ``streamkit.consume(source, LiveView(console))`` drives it; the live display starts with
+    the first callback and stops at ``on_end`` (also after an exception or Ctrl-C), leaving the
+    last screen in place.
+
+    Args:
+        console: where to draw (default: a new :class:`rich.console.Console` on stdout).
+        live: update in place (True) or print plain lines (False); by default, whether the
+            console is a terminal.
+        refresh_per_second: how often the live display redraws.
+    """
+
+    def __init__(
+        self,
+        console: Console | None = None,
+        *,
+        live: bool | None = None,
+        refresh_per_second: float = 10.0,
+    ) -> None:
+        super().__init__(console, live=live, refresh_per_second=refresh_per_second)
+        self.run: m.Run | None = None
+        self.steps: dict[str, m.RunStep] = {}
+        self.messages: dict[str, m.Message] = {}
+        self.errors: list[m.ErrorObject] = []
+        self._done_calls: set[str] = set()
+        # Steps and messages in the order they first came: the last one is the newest panel.
+        self._arrival: dict[tuple[str, str], None] = {}
 
     def _items(self) -> list[Item]:
         """The steps, and the messages no step shows, in the order they came."""
@@ -249,7 +410,7 @@ class LiveView(EventHandler):
 
     def _collapsed(self, item: Item) -> Text:
         """A finished step or message on one line: status, id and what it did."""
-        style = _STATUS_STYLE.get(item.status, "")
+        style = STATUS_STYLE.get(item.status, "")
         mark = "\N{CHECK MARK}" if item.status == "completed" else "\N{BALLOT X}"
         if isinstance(item, m.RunStep):
             details = item.step_details
@@ -277,42 +438,18 @@ class LiveView(EventHandler):
             for block in (message.content if message is not None else ())
             if isinstance(block, m.TextContentBlock)
         ]
-        text = f" {_clip(' '.join(texts), 50)!r}" if texts else ""
+        text = f" {clip(' '.join(texts), 50)!r}" if texts else ""
         return f"message {message_id}{text}"
 
-    def _panel_lines(
-        self, console: Console, options: ConsoleOptions, item: Item, limit: int | None
-    ) -> list[list[Segment]]:
-        """An item's panel as lines, at most ``limit`` of them (its body's end); [] if none fit."""
+    def _finished(self, item: Item) -> bool:
+        return item.status != "in_progress"
+
+    def _panel_parts(self, item: Item) -> tuple[RenderableType, Text, str]:
         if isinstance(item, m.RunStep):
-            body, title = (
-                self._step_body(item),
-                Text.assemble(("step ", "bold"), (item.type, "bold"), f" {item.id}"),
-            )
-        else:
-            body, title = (
-                self._message_body(item),
-                Text.assemble(("message", "bold"), f" {item.id}"),
-            )
-        # The panel's borders and padding take 4 columns; its borders take 2 lines.
-        inner = options.update_width(max(options.max_width - 4, 1))
-        lines = console.render_lines(body, inner, pad=False)
-        if limit is not None and len(lines) + 2 > limit:
-            keep = limit - 3  # the borders and the note
-            if keep < 1:
-                return []
-            hidden = len(lines) - keep
-            note = Text(f"({hidden} earlier lines)", style="dim", no_wrap=True, overflow="crop")
-            lines = console.render_lines(note, inner, pad=False)[:1] + lines[-keep:]
-        panel = Panel(
-            _Lines(lines),
-            title=title,
-            title_align="left",
-            subtitle=Text(item.status, style=_STATUS_STYLE.get(item.status, "")),
-            subtitle_align="right",
-            border_style=_STATUS_STYLE.get(item.status, "white"),
-        )
-        return console.render_lines(panel, options, pad=False)
+            title = Text.assemble(("step ", "bold"), (item.type, "bold"), f" {item.id}")
+            return self._step_body(item), title, item.status
+        title = Text.assemble(("message", "bold"), f" {item.id}")
+        return self._message_body(item), title, item.status
 
     def _step_body(self, step: m.RunStep) -> RenderableType:
         details = step.step_details
@@ -359,7 +496,7 @@ class LiveView(EventHandler):
         if isinstance(call, m.FunctionToolCall):
             function = call.function
             head = Text.assemble(("function ", "bold magenta"), (function.name, "bold"))
-            pretty = _pretty_json(function.arguments) if self._call_done(call, step) else None
+            pretty = pretty_json(function.arguments) if self._call_done(call, step) else None
             arguments: RenderableType = (
                 Syntax(pretty, "json", theme="monokai", background_color="default")
                 if pretty is not None
@@ -411,7 +548,7 @@ class LiveView(EventHandler):
             footer = Text.assemble(
                 ("run ", "bold"),
                 f"{run.id} ",
-                (run.status, f"bold {_STATUS_STYLE.get(run.status, '')}"),
+                (run.status, f"bold {STATUS_STYLE.get(run.status, '')}"),
             )
             if run.usage is not None:
                 footer.append(f" \N{MIDDLE DOT} {_usage(run.usage)}")
@@ -442,7 +579,7 @@ class LiveView(EventHandler):
                 lines.append(f"  message {message.id} {message.status}")
                 for block in message.content:
                     if isinstance(block, m.TextContentBlock):
-                        lines.append(f"    {_clip(block.text.value)!r}")
+                        lines.append(f"    {clip(block.text.value)!r}")
                         for annotation in block.text.annotations:
                             text, file_id = _annotation(annotation)
                             lines.append(f"    cites {text} -> {file_id}")
@@ -466,57 +603,13 @@ class LiveView(EventHandler):
             return f"code_interpreter {call.id}: {lines} line(s) of input, {logs} log(s){shown}"
         if isinstance(call, m.FunctionToolCall):
             function = call.function
-            output = "" if function.output is None else f" -> {_clip(function.output, 40)}"
-            return f"{function.name}({_clip(function.arguments, 50)}){output}"
+            output = "" if function.output is None else f" -> {clip(function.output, 40)}"
+            return f"{function.name}({clip(function.arguments, 50)}){output}"
         if isinstance(call, m.FileSearchToolCall):
             return f"file_search {call.id}: {len(call.file_search.results or ())} result(s)"
         return f"{call.type} (a tool call type this version does not know)"
 
-    # -- live display --
-
-    def _start(self) -> None:
-        if self.live and self._display is None:
-            self._display = Live(
-                self,
-                console=self.console,
-                refresh_per_second=self.refresh_per_second,
-                transient=False,
-                redirect_stdout=False,
-                redirect_stderr=False,
-            )
-            self._display.start()
-
-    def _stop(self) -> None:
-        display, self._display = self._display, None
-        if display is not None:
-            self._final = True  # the last screen stays in the scrollback: draw it whole
-            display.stop()
-
     # -- plain output --
-
-    def _write(self, text: str) -> None:
-        if text:
-            self.console.out(text, end="", highlight=False)
-            self._at_line_start = text.endswith("\n")
-
-    def _line(self, text: str) -> None:
-        """A whole line, after ending any fragment line still open."""
-        if not self._at_line_start:
-            self._write("\n")
-        self._stream = None
-        self._write(text + "\n")
-
-    def _fragment(self, key: tuple[str, ...], header: str, text: str) -> None:
-        """Print what ``text`` has beyond what was printed of it, under ``header`` when it opens."""
-        done = self._printed.get(key, 0)
-        new = text[done:]
-        if not new:
-            return
-        self._printed[key] = len(text)
-        if self._stream != key:
-            self._line(header)
-            self._stream = key
-        self._write(new)
 
     def _plain_step(self, step: m.RunStep) -> None:
         details = step.step_details
@@ -573,11 +666,6 @@ class LiveView(EventHandler):
         self._line(f"message {message.id} {message.status}")
 
     # -- callbacks --
-
-    def _update(self, apply: Callable[[], None]) -> None:
-        with self._lock:
-            apply()
-        self._start()
 
     def on_run_created(self, run: m.Run) -> None:
         """Remember the run."""
@@ -653,34 +741,35 @@ class LiveView(EventHandler):
         if not self.live:
             self._line(f"server error: {error.type}: {error.message}")
 
-    def on_end(self) -> None:
-        """Stop the live display, leaving the last screen; end any open plain line."""
-        self._stop()
-        if not self.live and not self._at_line_start:
-            self._write("\n")
-
 
 _EVENT_END = re.compile(rb"\r\n\r\n|\n\n|\r\r")
+# A Responses event names itself in its JSON (OpenRouter sends no event: lines).
+_TYPE = re.compile(rb'"type"\s*:\s*"([^"]{1,100})"')
 _PAUSES = {
     b"thread.run.step.delta": 0.03,
     b"thread.message.delta": 0.04,
     b"thread.run.created": 0.1,
     b"thread.run.queued": 0.4,
     b"thread.run.in_progress": 0.5,
+    b"response.output_text.delta": 0.04,
+    b"response.created": 0.1,
+    b"response.queued": 0.4,
+    b"response.in_progress": 0.5,
+    b"keepalive": 0.0,
 }
 
 
 def paced(
     data: bytes, speed: float = 1.0, *, sleep: Callable[[float], None] = time.sleep
 ) -> Iterator[bytes]:
-    """Yield a recording's events one at a time, pausing before each as a live run would.
+    """Yield a recording's events one at a time, pausing before each as a live stream would.
 
-    Deltas follow each other quickly (30-40 ms); a step, message or run starting or ending
-    takes a few hundred milliseconds. ``speed`` scales that: 2 is twice as fast, 0 does not
-    pause at all.
+    Deltas follow each other quickly (30-40 ms); a step, message, output item, run or response
+    starting or ending takes a few hundred milliseconds, the end of a streamed text or part a
+    few tens. ``speed`` scales that: 2 is twice as fast, 0 does not pause at all.
 
     Args:
-        data: the recording's bytes (SSE).
+        data: the recording's bytes (SSE, either protocol).
         speed: how much faster than the natural pace; 0 for no pauses.
         sleep: what pauses (for tests).
     """
@@ -696,27 +785,42 @@ def paced(
 
 
 def _pause(chunk: bytes) -> float:
-    for line in chunk.splitlines():
-        if line.startswith(b"event:"):
-            return _PAUSES.get(line[6:].strip(), 0.25)
-    return 0.0
+    name = next(
+        (line[6:].strip() for line in chunk.splitlines() if line.startswith(b"event:")), None
+    )
+    if name is None:
+        found = _TYPE.search(chunk)
+        if found is None:
+            return 0.0  # a comment or a keep-alive, not an event
+        name = found.group(1)
+    pause = _PAUSES.get(name)
+    if pause is not None:
+        return pause
+    if name.endswith(b".delta"):
+        return 0.03
+    if name.startswith(b"response.") and name.endswith(b".done") and b"item" not in name:
+        return 0.05  # a streamed text or part ends: its item goes on
+    return 0.25
 
 
-def watch(source: Any, view: LiveView, *, strict: bool = False) -> Accumulator | None:
+def watch(source: Any, view: TerminalView, *, strict: bool = False) -> Any:
     """Run ``source`` through ``view``; on Ctrl-C stop and print what was received.
 
     Args:
         source: any source :func:`streamkit.consume` takes (bytes, a path, a binary file, an
             iterable of bytes such as :func:`paced`, an httpx response).
-        view: the view to drive.
+        view: the view to drive: a :class:`LiveView` for an Assistants stream, a
+            :class:`~streamkit._view_responses.ResponseLiveView` for a Responses stream.
         strict: passed to the accumulator; by default bad input is recorded, not raised, and
             a server ``error`` event is shown in the footer.
 
     Returns:
-        The accumulator, or None when interrupted (after printing the summary).
+        The accumulator (:class:`~streamkit.Accumulator` or
+        :class:`~streamkit.ResponseAccumulator`), or None when interrupted (after printing
+        the summary).
     """
     try:
-        return consume(source, view, strict=strict)
+        return consume(source, view, strict=strict)  # type: ignore[call-overload]
     except KeyboardInterrupt:
         view.console.out("\ninterrupted; received so far:", highlight=False)
         view.console.out(view.summary(), end="", highlight=False)

@@ -11,11 +11,13 @@ import argparse
 import json
 import sys
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import nullcontext
+from itertools import chain
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import attrs
 
@@ -29,11 +31,26 @@ from streamkit._bulk import (
     replay_many,
     stdin_bytes,
 )
+from streamkit._demo_data import DEMO_NAME, RESPONSES_DEMO_NAME
+from streamkit._protocols import PROTOCOLS, Protocol, accumulator_for, protocol_of
+from streamkit._responses.accumulator import ResponseAccumulator
 from streamkit._sources import LocalSource
 from streamkit.errors import StreamkitError
+from streamkit.models import responses as rm
 from streamkit.sse import SSEDecoder
 
 __all__ = ["main"]
+
+#: The demo streams, built with the stream builders and shipped beside the recordings: the
+#: Assistants run ``demo`` plays by default, and the Responses stream (``demo responses``).
+_ASSISTANTS_DEMO = DEMO_NAME.removesuffix(".sse")
+_RESPONSES_DEMO = RESPONSES_DEMO_NAME.removesuffix(".sse")
+_DEMOS = (_ASSISTANTS_DEMO, _RESPONSES_DEMO)
+#: What ``demo NAME`` takes besides the bundled names: ``responses`` is the Responses demo.
+_DEMO_ALIASES = {"responses": _RESPONSES_DEMO, "assistants": _ASSISTANTS_DEMO}
+#: How many bytes ``watch`` reads to find the first event (and so the protocol); past this,
+#: the stream is shown as an Assistants one (its first event decides nothing then).
+_SNIFF_BYTES = 4 << 20
 
 
 def _error(name: str, message: str) -> None:
@@ -42,73 +59,163 @@ def _error(name: str, message: str) -> None:
 
 
 def _bundled(name: str) -> Path | None:
-    """The file of the bundled recording ``name``, unless a file or directory has that name."""
-    if name not in recordings.NAMES or Path(name).exists():
+    """The file of the bundled recording or demo ``name``, unless a path has that name."""
+    if name not in (*recordings.NAMES, *_DEMOS) or Path(name).exists():
         return None  # a real path wins over a bundled name
     return Path(recordings.__file__).parent / f"{name}.sse"
 
 
-def _demo(args: argparse.Namespace) -> int:
-    """A run through the live view, then what each bundled recording holds and ends with.
+def _read_bundled(name: str) -> bytes:
+    """The bytes of a bundled recording or demo."""
+    return (Path(recordings.__file__).parent / f"{name}.sse").read_bytes()
 
-    Without a RECORDING, the demo run, then every recording's summary; with
-    one, that recording live, then its summary.
+
+def _first_protocol(data: bytes) -> Protocol:
+    """The protocol of a recording in memory, from its first event (Assistants if none)."""
+    decoder = SSEDecoder(dispatch_at_close=True)
+    for start in range(0, len(data), 1 << 16):
+        events = decoder.feed(data[start : start + (1 << 16)])
+        if events:
+            return protocol_of(events[0])
+    events = decoder.close()
+    return protocol_of(events[0]) if events else "assistants"
+
+
+def _reraise_after(chunks: list[bytes], error: Exception) -> Iterator[bytes]:
+    """``chunks``, then ``error``: a source's error raised where the reader meets it."""
+    yield from chunks
+    raise error
+
+
+def _sniff(chunks: Iterator[bytes]) -> tuple[Protocol | None, Iterator[bytes]]:
+    """The protocol of a byte stream, from its first event, and the stream again, whole.
+
+    The chunks read to find the first event are kept and given back before the
+    rest. None when there is no event (in the first few MiB): the caller's default.
+    An error of the source (a missing file, a cut-off .gz) is raised again when the
+    returned iterator reaches it, and a decoding error is left to the real reader,
+    so both are reported as they are without sniffing.
     """
-    if not _live_demo(args.recording, args.speed):
+    decoder = SSEDecoder(dispatch_at_close=True)
+    seen: list[bytes] = []
+    size = 0
+    while True:
+        if size > _SNIFF_BYTES:
+            return None, chain(seen, chunks)  # no event so far: the caller's default
+        try:
+            chunk = next(chunks)
+        except StopIteration:
+            break
+        except Exception as exc:  # the source's error, raised again in its place
+            return None, _reraise_after(seen, exc)
+        seen.append(chunk)
+        size += len(chunk)
+        try:
+            events = decoder.feed(chunk)
+        except StreamkitError:
+            return None, chain(seen, chunks)  # the reader's decoder says what is wrong
+        if events:
+            return protocol_of(events[0]), chain(seen, chunks)
+    try:
+        events = decoder.close()
+    except StreamkitError:
+        events = []
+    return (protocol_of(events[0]) if events else None), iter(seen)
+
+
+def _demo(args: argparse.Namespace) -> int:
+    """A stream through the live view, then what each bundled recording holds and ends with.
+
+    Without a RECORDING, the Assistants demo run, then every recording's summary;
+    with one (``responses`` for the Responses demo), that stream live, then its summary.
+    """
+    name = _DEMO_ALIASES.get(args.recording, args.recording)
+    if not _live_demo(name, args.speed):
         return 130  # Ctrl-C: what was received is printed
-    names = [args.recording] if args.recording else list(recordings.NAMES)
+    names = [name] if name else list(recordings.NAMES)
     out = sys.stdout
-    for name in names:
-        data = recordings.read_bytes(name)
-        # The recording goes through the decoder in 512-byte reads, as a
-        # network would deliver it, not as one block.
-        decoder = SSEDecoder(dispatch_at_close=True)
-        accumulator = Accumulator(strict=False)
-        counts: Counter[str] = Counter()
-        for start in range(0, len(data), 512):
-            for event in decoder.feed(data[start : start + 512]):
-                counts[event.event] += 1
-                accumulator.feed(event)
-        cut_off = decoder.has_partial_event
-        for event in decoder.close():
-            counts[event.event] += 1
-            accumulator.feed(event)
-        out.write(f"{name}: {len(data):,} bytes, {sum(counts.values())} events\n")
+    for each in names:
+        data = _read_bundled(each)
+        accumulator, counts, cut_off = _decode(data)
+        out.write(f"{each}: {len(data):,} bytes, {sum(counts.values())} events\n")
         width = max(map(len, counts))
         for event_name, count in counts.most_common():
             out.write(f"  {event_name:<{width}}  {count:>4}\n")
         if cut_off:
             out.write("  (the last event lacks its closing blank line; kept, as for a log file)\n")
-        out.write(_outcome(accumulator))
+        if isinstance(accumulator, ResponseAccumulator):
+            out.write(_response_outcome(accumulator))
+        else:
+            out.write(_outcome(accumulator or Accumulator(strict=False)))
         out.write("\n")
+    if name is None:
+        out.write("streamkit demo responses: the same for a Responses-API stream\n")
     return 0
 
 
-def _live_demo(name: str | None, speed: float) -> bool:
-    """Replay a recording through the live view at ``speed``; False if interrupted.
+def _decode(data: bytes) -> tuple[Any, Counter[str], bool]:
+    """A recording's accumulator (lenient, of the first event's protocol; None without
+    events), its events by name, and whether its last event lacks its blank line.
 
-    ``name`` is a bundled recording, or None for the demo run.
+    The bytes go through the decoder in 512-byte reads, as a network would deliver
+    them, not as one block.
+    """
+    decoder = SSEDecoder(dispatch_at_close=True)
+    accumulator: Any = None
+    counts: Counter[str] = Counter()
+
+    def feed(events: Iterable[Any]) -> None:
+        nonlocal accumulator
+        for event in events:
+            if accumulator is None:
+                accumulator = accumulator_for(protocol_of(event), strict=False)
+            counts[event.event] += 1
+            accumulator.feed(event)
+
+    for start in range(0, len(data), 512):
+        feed(decoder.feed(data[start : start + 512]))
+    cut_off = decoder.has_partial_event
+    feed(decoder.close())
+    return accumulator, counts, cut_off
+
+
+def _live_demo(name: str | None, speed: float) -> bool:
+    """Replay a stream through the live view at ``speed``; False if interrupted.
+
+    ``name`` is a bundled recording or demo, or None for the Assistants demo run.
     """
     try:
         from streamkit import _view as view
     except ImportError:
         print("(the live view needs rich: pip install 'streamkit[cli]'; the recordings follow)\n")
         return True
-    from streamkit._demo_data import DEMO_NAME, read_demo
 
-    if name is None:
-        data = read_demo()
+    name = name or _ASSISTANTS_DEMO
+    data = _read_bundled(name)
+    if name == _ASSISTANTS_DEMO:
         about = f"{DEMO_NAME}: a code-interpreter run built with streamkit.testing"
+    elif name == _RESPONSES_DEMO:
+        about = f"{RESPONSES_DEMO_NAME}: a Responses-API stream built with streamkit.testing"
     else:
-        data = recordings.read_bytes(name)
         about = f"{name}: a recorded API stream"
-    live = view.LiveView()
+    live = _view_for(_first_protocol(data))
     live.console.out(f"{about}, {len(data):,} bytes, replayed live", highlight=False)
     if view.watch(view.paced(data, speed), live) is None:
         return False
     live.console.out("\nfinal snapshots:", highlight=False)
     live.console.out(live.summary(), highlight=False)
     return True
+
+
+def _view_for(protocol: Protocol | None) -> Any:
+    """A new live view for ``protocol`` (the Assistants one by default); needs rich."""
+    if protocol == "responses":
+        from streamkit._view_responses import ResponseLiveView
+
+        return ResponseLiveView()
+    from streamkit._view import LiveView
+
+    return LiveView()
 
 
 def _speed(text: str) -> float:
@@ -141,8 +248,10 @@ def _paced(chunks: Iterable[bytes], speed: float, view: ModuleType) -> Iterator[
 def _watch(args: argparse.Namespace) -> int:
     """Show a recorded or piped stream in the live view (plain lines when not a terminal).
 
-    Bad input is reported as ``replay`` reports it: one line naming the source
-    and the event, exit 1 (after a summary of what was received before it).
+    The view is the first event's protocol's; with ``--protocol`` a stream of the
+    other one is an error. Bad input is reported as ``replay`` reports it: one line
+    naming the source and the event, exit 1 (after a summary of what was received
+    before it).
     """
     try:
         from streamkit import _view as view
@@ -163,10 +272,19 @@ def _watch(args: argparse.Namespace) -> int:
     except OSError as exc:
         _error(name, exc.strerror or str(exc))
         return 1
-    chunks = read_local(source)
+    try:
+        found, chunks = _sniff(read_local(source))
+    except KeyboardInterrupt:
+        return 130  # nothing came yet: nothing to show
+    forced: Protocol | None = args.protocol
+    if forced is not None and found is not None and forced != found:
+        # The views refuse the other protocol's stream; said here in the command's words.
+        _error(name, f"{_STREAMS[found]}, not {_STREAMS[forced]} (--protocol {forced})")
+        return 1
+    protocol = forced or found
     if args.speed > 0:
         chunks = _paced(chunks, args.speed, view)
-    live = view.LiveView()
+    live = _view_for(protocol)
     try:
         accumulator = view.watch(chunks, live, strict=not args.lenient)
     except OSError as exc:
@@ -184,6 +302,11 @@ def _watch(args: argparse.Namespace) -> int:
         _error(name, NO_EVENTS)
         return 1
     return 0
+
+
+#: What a stream of each protocol builds, for the note on one that built nothing.
+_OBJECTS = {"assistants": "run, step or message", "responses": "response"}
+_STREAMS = {"assistants": "an Assistants run stream", "responses": "a Responses stream"}
 
 
 def _watch_run(args: argparse.Namespace, view: ModuleType) -> int:
@@ -245,8 +368,42 @@ def _outcome(accumulator: Accumulator) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _response_outcome(accumulator: ResponseAccumulator) -> str:
+    """What a consumer of a Responses stream ends with: final response, items, errors."""
+    final = accumulator.final_response
+    response = final or accumulator.response
+    state = f"{final.status}" if final else "none (no terminal response event)"
+    lines = [f"  ends with: final response {state}"]
+    lines += [f"    {_describe_item(item)}" for item in response.output] if response else []
+    lines += [f"    server error: {error.error_code}" for error in accumulator.errors]
+    return "\n".join(lines) + "\n"
+
+
+def _describe_item(item: rm.OutputItem) -> str:
+    """An output item in a few words."""
+    if isinstance(item, rm.OutputMessage):
+        texts = "".join(p.text for p in item.content if isinstance(p, rm.OutputTextContent))
+        return f"message {item.status}: {_clip(texts)!r}"
+    if isinstance(item, rm.ReasoningItem):
+        summary = " ".join(p.text for p in item.summary)
+        raw = " ".join(p.text for p in item.content or ())
+        return f"reasoning: {_clip(summary or raw, 60)!r}" if summary or raw else "reasoning"
+    if isinstance(item, rm.FunctionToolCall):
+        return f"function_call: {item.name}({_clip(item.arguments, 40)})"
+    if isinstance(item, rm.CodeInterpreterToolCall):
+        return f"code_interpreter_call: {_clip(item.code or '', 50)}"
+    if isinstance(item, rm.WebSearchToolCall):
+        query = getattr(item.action, "query", None)
+        return "web_search_call" + (f": {_clip(query, 50)}" if isinstance(query, str) else "")
+    if isinstance(item, rm.MCPToolCall):
+        return f"mcp_call: {item.server_label}.{item.name}({_clip(item.arguments, 40)})"
+    return f"{item.type or '?'} (status {getattr(item, 'status', None) or '-'})"
+
+
 def _summary(result: ReplayResult) -> str:
     """One file's outcome, for people: final run, steps, messages, anomalies."""
+    if result.snapshots is not None and "responses" in result.snapshots:
+        return _responses_summary(result)
     snapshots = result.snapshots or {"runs": [], "run_steps": [], "messages": []}
     runs = snapshots["runs"]
     final = f"{runs[-1]['id']} {result.final_status}" if runs and result.final_status else "none"
@@ -260,28 +417,147 @@ def _summary(result: ReplayResult) -> str:
         f"{len(message.get('content') or [])} block(s)"
         for message in snapshots["messages"]
     ]
-    lines += [
+    if not (runs or snapshots["run_steps"] or snapshots["messages"]) and result.events:
+        lines.append(f"  (no {_OBJECTS['assistants']} in {result.events} events)")
+    lines += _anomaly_lines(result)
+    return "\n".join(lines)
+
+
+def _anomaly_lines(result: ReplayResult) -> list[str]:
+    return [
         f"  anomaly: event {anomaly['position']} ({anomaly['event']}): {anomaly['message']}"
         for anomaly in result.anomalies
     ]
+
+
+def _chars(text: Any) -> int:
+    return len(text) if isinstance(text, str) else 0
+
+
+def _item_lines(item: Mapping[str, Any]) -> list[str]:
+    """An output item (wire JSON) for the summary: what it holds, in sizes."""
+    kind = item.get("type")
+    head = f"    {kind} {item.get('id') or item.get('call_id') or '?'}"
+    status = item.get("status")
+    head += f" {status}" if isinstance(status, str) else ""
+    parts = [part for part in item.get("content") or () if isinstance(part, Mapping)]
+    if kind == "message":
+        texts = [p for p in parts if p.get("type") == "output_text"]
+        text = sum(_chars(p.get("text")) for p in texts)
+        notes = sum(len(p.get("annotations") or ()) for p in texts)
+        what = f"{text:,} characters of text, {notes} annotation(s)"
+        refusal = sum(_chars(p.get("refusal")) for p in parts if p.get("type") == "refusal")
+        what += f", {refusal:,} characters of refusal" if refusal else ""
+    elif kind == "reasoning":
+        summary = [p for p in item.get("summary") or () if isinstance(p, Mapping)]
+        what = (
+            f"{len(summary)} summary part(s), {sum(_chars(p.get('text')) for p in summary):,}"
+            " characters"
+        )
+        raw = sum(_chars(p.get("text")) for p in parts)
+        what += f", {raw:,} characters of raw reasoning" if raw else ""
+    elif kind in ("function_call", "mcp_call", "custom_tool_call"):
+        field = "input" if kind == "custom_tool_call" else "arguments"
+        server = f"{item.get('server_label')}." if kind == "mcp_call" else ""
+        what = f"{server}{item.get('name')}, {_chars(item.get(field)):,} characters of {field}"
+        if kind == "mcp_call" and item.get("output") is not None:
+            what += f", {_chars(item.get('output')):,} characters of output"
+        if kind == "mcp_call" and item.get("error") is not None:
+            what += ", an error"
+    elif kind == "code_interpreter_call":
+        outputs = [o for o in item.get("outputs") or () if isinstance(o, Mapping)]
+        logs = sum(1 for o in outputs if o.get("type") == "logs")
+        images = sum(1 for o in outputs if o.get("type") == "image")
+        what = f"{_chars(item.get('code')):,} characters of code, {logs} log(s), {images} image(s)"
+    elif kind == "mcp_list_tools":
+        what = f"{item.get('server_label')}, {len(item.get('tools') or ())} tool(s)"
+    elif kind == "web_search_call":
+        action = item.get("action")
+        query = action.get("query") if isinstance(action, Mapping) else None
+        if not isinstance(query, str):
+            return [head]
+        what = f"{_clip(query, 50)!r}"
+    elif kind == "file_search_call":
+        results = item.get("results")
+        found = "not included" if results is None else len(results)
+        what = f"{len(item.get('queries') or ())} query(ies), results: {found}"
+    else:
+        return [head]
+    return [f"{head}: {what}"]
+
+
+def _usage_line(usage: Any) -> str:
+    """A response's usage (wire JSON): input (cached), output (reasoning), total tokens."""
+    if not isinstance(usage, Mapping):
+        return "  usage: none"
+
+    def number(value: Any) -> str:
+        return f"{value:,}" if isinstance(value, int) else "?"
+
+    cached = (usage.get("input_tokens_details") or {}).get("cached_tokens")
+    reasoning = (usage.get("output_tokens_details") or {}).get("reasoning_tokens")
+    return (
+        f"  usage: {number(usage.get('input_tokens'))} input"
+        + (f" ({number(cached)} cached)" if isinstance(cached, int) else "")
+        + f" + {number(usage.get('output_tokens'))} output"
+        + (f" ({number(reasoning)} reasoning)" if isinstance(reasoning, int) else "")
+        + f" = {number(usage.get('total_tokens'))} tokens"
+    )
+
+
+def _responses_summary(result: ReplayResult) -> str:
+    """One Responses stream's outcome: each response, its items by type and size, usage."""
+    responses = (result.snapshots or {}).get("responses") or []
+    last = responses[-1] if responses else None
+    final = f"{last['id']} {result.final_status}" if last and result.final_status else "none"
+    lines = [f"{result.path}: {result.events} events; final response: {final}"]
+    for response in responses:
+        output = [item for item in response.get("output") or () if isinstance(item, Mapping)]
+        kinds = Counter(str(item.get("type")) for item in output)
+        by_type = ", ".join(f"{kind} {number}" for kind, number in kinds.items()) or "none"
+        lines.append(f"  response {response.get('id')} {response.get('status')}; items: {by_type}")
+        for item in output:
+            lines += _item_lines(item)
+        details = response.get("incomplete_details")
+        if isinstance(details, Mapping) and details.get("reason"):
+            lines.append(f"  incomplete: {details['reason']}")
+        error = response.get("error")
+        if isinstance(error, Mapping):
+            lines.append(f"  error: {error.get('code')}")
+        lines.append(_usage_line(response.get("usage")))
+    if not responses and result.events:
+        lines.append(f"  (no {_OBJECTS['responses']} in {result.events} events)")
+    lines += _anomaly_lines(result)
     return "\n".join(lines)
 
 
 def _table(results: list[ReplayResult]) -> str:
-    """The summary table of a bulk replay: one row a file, then the totals."""
-    header = ("file", "events", "final run", "steps", "tool calls", "messages", "anomalies")
+    """The summary table of a bulk replay: one row a file, then the totals.
+
+    A Responses stream's row counts output items under steps/items and its message
+    items under messages; its tool calls are its ``*_call`` items.
+    """
+    header = (
+        "file",
+        "events",
+        "final status",
+        "steps/items",
+        "tool calls",
+        "messages",
+        "anomalies",
+    )
     rows = []
     for r in results:
-        snapshots = r.snapshots or {"run_steps": [], "messages": []}
+        steps, messages = _sizes(r.snapshots)
         calls = ", ".join(f"{kind} {count}" for kind, count in sorted(r.tool_calls.items()))
         rows.append(
             (
                 r.path,
                 str(r.events),
                 "error" if r.error else (r.final_status or "none"),
-                str(len(snapshots["run_steps"])),
+                str(steps),
                 calls or "-",
-                str(len(snapshots["messages"])),
+                str(messages),
                 str(len(r.anomalies)),
             )
         )
@@ -295,6 +571,21 @@ def _table(results: list[ReplayResult]) -> str:
         f"{len(results)} file(s), {sum(r.events for r in results)} events, {failed} failed"
     )
     return "\n".join(lines)
+
+
+def _sizes(snapshots: Mapping[str, Any] | None) -> tuple[int, int]:
+    """(steps or output items, messages) of a file's snapshots."""
+    if not snapshots:
+        return 0, 0
+    if "responses" in snapshots:
+        items = [
+            item
+            for response in snapshots["responses"]
+            for item in response.get("output") or ()
+            if isinstance(item, Mapping)
+        ]
+        return len(items), sum(1 for item in items if item.get("type") == "message")
+    return len(snapshots["run_steps"]), len(snapshots["messages"])
 
 
 def _progress(total: int) -> Callable[..., None]:
@@ -357,7 +648,7 @@ def _replay(args: argparse.Namespace) -> int:
     advance = _progress(len(paths)) if sys.stderr.isatty() and len(paths) > 1 else None
     results: list[ReplayResult] = []
     with ProcessPoolExecutor(max_workers=args.jobs) if parallel else nullcontext() as pool:
-        for replayed in replay_many(paths, pool, strict=strict):
+        for replayed in replay_many(paths, pool, strict=strict, protocol=args.protocol):
             # A bundled recording is shown by the name given, not its file's path.
             result = attrs.evolve(replayed, path=given.get(replayed.path, replayed.path))
             if advance is not None:
@@ -399,26 +690,33 @@ def _jobs(text: str) -> int:
     return value
 
 
+def _protocol_option(command: argparse.ArgumentParser, help_text: str) -> None:
+    command.add_argument("--protocol", choices=PROTOCOLS, default=None, help=help_text)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="streamkit",
-        description="Consume Assistants-API run streams (Server-Sent Events).",
+        description="Consume Assistants-API run streams and Responses-API streams"
+        " (Server-Sent Events).",
     )
     parser.add_argument("--version", action="version", version=f"streamkit {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     demo = commands.add_parser(
         "demo",
-        help="play a code-interpreter run (or RECORDING) through the live view, then decode"
-        " the bundled recorded streams (offline, no API key)",
+        help="play a code-interpreter run (or RECORDING; 'responses' for a Responses-API"
+        " stream) through the live view, then decode the bundled recorded streams"
+        " (offline, no API key)",
     )
+    demo_names = (*_DEMO_ALIASES, *_DEMOS, *recordings.NAMES)
     demo.add_argument(
         "recording",
         nargs="?",
-        choices=recordings.NAMES,
+        choices=demo_names,
         metavar="RECORDING",
-        help="play this bundled recording live and summarise it alone:"
-        f" {', '.join(recordings.NAMES)}",
+        help="play this stream live and summarise it alone: responses or assistants (the"
+        f" demos), or a bundled stream: {', '.join(demo_names[2:])}",
     )
     demo.add_argument(
         "--speed",
@@ -430,7 +728,9 @@ def _parser() -> argparse.ArgumentParser:
     demo.set_defaults(run=_demo)
 
     watch = commands.add_parser(
-        "watch", help="show a run stream live (a file, .gz, - for stdin); needs the 'cli' extra"
+        "watch",
+        help="show a run or Responses stream live (a file, .gz, - for stdin); needs the 'cli'"
+        " extra",
     )
     watch.add_argument(
         "source",
@@ -456,6 +756,10 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="record bad events as anomalies and go on, instead of stopping at the first",
     )
+    _protocol_option(
+        watch,
+        "the protocol the stream must be (default: the first event's; the other is an error)",
+    )
     watch.set_defaults(run=_watch)
 
     replay_command = commands.add_parser(
@@ -471,7 +775,8 @@ def _parser() -> argparse.ArgumentParser:
     replay_command.add_argument(
         "--json",
         action="store_true",
-        help='print {"runs": [...], "run_steps": [...], "messages": [...]} per file',
+        help='print {"runs": [...], "run_steps": [...], "messages": [...]} per file'
+        ' ({"responses": [...]} for a Responses stream)',
     )
     replay_command.add_argument(
         "--recursive",
@@ -486,6 +791,10 @@ def _parser() -> argparse.ArgumentParser:
         "--lenient",
         action="store_true",
         help="record bad input as anomalies and go on; print the partial result",
+    )
+    _protocol_option(
+        replay_command,
+        "read every file as this protocol (default: told from each file's first event)",
     )
     replay_command.set_defaults(run=_replay)
 
