@@ -204,16 +204,18 @@ class ResponseError(StreamkitError):
 
 
 class ToolError(StreamkitError):
-    """A run asked for a function the tool loop was not given (``unknown_functions="raise"``).
+    """A run or response asked for a function the tool loop was not given.
 
-    Raised before any function of that ``requires_action`` is called; nothing
-    is submitted, and the run stays waiting for outputs (it expires server-side,
-    or can be answered with ``submit_tool_outputs``).
+    (With ``unknown_functions="raise"``, the default.) Raised before any
+    function of that ``requires_action`` (or response) is called; nothing is
+    submitted: the run stays waiting for outputs (it expires server-side, or
+    can be answered with ``submit_tool_outputs``), the response stays as it
+    ended (it can be continued with ``previous_response_id``).
 
     Attributes:
-        function_name: the name the run called.
-        tool_call_id: the id of that tool call.
-        run_id: the run waiting for outputs.
+        function_name: the name the model called.
+        tool_call_id: the id of that tool call (a Responses ``call_id``).
+        run_id: the run, or the response, waiting for outputs.
     """
 
     def __init__(self, message: str, *, function_name: str, tool_call_id: str, run_id: str) -> None:
@@ -224,11 +226,11 @@ class ToolError(StreamkitError):
 
 
 class LimitExceededError(StreamkitError):
-    """A loop driven by the server passed its bound: recovery polls, or tool-output rounds.
+    """A loop driven by the server passed its bound: polls, resumes, or tool-output rounds.
 
     Attributes:
         limit: the name of the bound passed (``"max_polls"``, ``"poll_deadline"``,
-            ``"max_tool_rounds"``), as the parameter that sets it.
+            ``"max_tool_rounds"``, ``"max_resumes"``), as the parameter that sets it.
         value: the bound in force.
     """
 

@@ -30,7 +30,7 @@ BASE = "https://api.test/v1"
 Handler = Callable[[httpx.Request], httpx.Response]
 
 # Objects of these modules are the async client's own: their results are wrapped too.
-_WRAPPED_MODULES = ("streamkit._assistants", "streamkit._transport")
+_WRAPPED_MODULES = ("streamkit._assistants", "streamkit._responses", "streamkit._transport")
 _END = object()
 
 

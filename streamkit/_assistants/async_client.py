@@ -12,9 +12,10 @@ them through ``client.transport`` (:class:`~streamkit._transport.AsyncTransport`
 from __future__ import annotations
 
 import asyncio
+import functools
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import httpx
 from typing_extensions import Unpack
@@ -36,6 +37,9 @@ from streamkit._assistants.params import (
 )
 from streamkit._assistants.stream import AsyncRunStream
 from streamkit._transport import AsyncTransport, TransportOwner
+
+if TYPE_CHECKING:
+    from streamkit._responses.client import AsyncResponses
 
 __all__ = ["AsyncClient", "AsyncPage", "AsyncRunStream"]
 
@@ -103,6 +107,13 @@ class AsyncClient(TransportOwner[AsyncTransport]):
             clock=clock,
         )
         self.runs, self.threads = _AsyncRuns(self), _AsyncThreads(self)
+
+    @functools.cached_property
+    def responses(self) -> AsyncResponses:
+        """The Responses endpoints, awaited (made on first use)."""
+        from streamkit._responses.client import AsyncResponses
+
+        return AsyncResponses(self.transport)
 
     async def __aenter__(self) -> AsyncClient:
         return self

@@ -25,9 +25,10 @@ of streamkit contains it.
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import httpx
 from typing_extensions import Unpack
@@ -51,6 +52,9 @@ from streamkit._assistants.params import (
 )
 from streamkit._assistants.stream import RunStream
 from streamkit._transport import DEFAULT_BASE_URL, SyncTransport, TransportOwner
+
+if TYPE_CHECKING:
+    from streamkit._responses.client import Responses
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -128,6 +132,7 @@ class Client(TransportOwner[SyncTransport]):
             and ``sleep(seconds)``. Streams and other modules use it, never
             the client's private parts.
         runs: the Runs endpoints (``runs.steps``: the run steps').
+        responses: the Responses endpoints (made on first use).
         threads: create-thread-and-run.
 
     Raises:
@@ -155,6 +160,16 @@ class Client(TransportOwner[SyncTransport]):
             clock=clock,
         )
         self.runs, self.threads = _Runs(self), _Threads(self)
+
+    @functools.cached_property
+    def responses(self) -> Responses:
+        """The Responses endpoints (``responses.create``, ``.stream``, ``.resume`` ...).
+
+        Made on first use: a program that only reads runs never loads them.
+        """
+        from streamkit._responses.client import Responses
+
+        return Responses(self.transport)
 
     def __enter__(self) -> Client:
         return self

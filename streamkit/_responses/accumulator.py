@@ -590,6 +590,12 @@ class ResponseAccumulator(Engine):
         return state.snapshot() if state is not None else None
 
     @property
+    def finished(self) -> bool:
+        """Whether the current response reached its terminal event (nothing more will change it)."""
+        state = self._current
+        return state is not None and state.done
+
+    @property
     def last_sequence_number(self) -> int | None:
         """The sequence number of the last event applied: the resume cursor (``starting_after``)."""
         return self._last_seq
