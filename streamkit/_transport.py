@@ -29,10 +29,12 @@ import asyncio
 import email.utils
 import os
 import random
+import ssl
 import time
 import typing
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Generator, Iterator
 from contextlib import asynccontextmanager, contextmanager
+from functools import partial
 from typing import Any, Generic, Protocol, TypeAlias, TypeVar
 
 import attrs
@@ -53,6 +55,8 @@ __all__ = [
     "DEFAULT_LIMITS",
     "MAX_BACKOFF",
     "MAX_RETRY_AFTER",
+    "POOLS",
+    "POOL_SIZE",
     "RETRY_STATUSES",
     "AsyncTransport",
     "Described",
@@ -82,6 +86,13 @@ MAX_RETRY_AFTER = 60.0
 #: of requests without new TLS handshakes, few enough not to hold hundreds of
 #: idle sockets (each a file descriptor) once a burst is over.
 DEFAULT_LIMITS = httpx.Limits(max_connections=1000, max_keepalive_connections=100)
+#: An async client streamkit makes holds those connections in :data:`POOLS` pools of
+#: :data:`POOL_SIZE` (see :class:`AsyncTransport`): httpcore's pool walks all its
+#: connections each time a request starts or ends, so one pool of a thousand makes
+#: a thousand concurrent streams pay O(N²) in bookkeeping.
+POOL_SIZE = 125
+#: The most pools of an async client streamkit makes (``POOLS * POOL_SIZE`` connections).
+POOLS = 8
 
 T_co = TypeVar("T_co", covariant=True)
 T = TypeVar("T")
@@ -186,6 +197,26 @@ def backoff(attempt: int, retry_after: str | None) -> float:
 
 
 # --- The transports -----------------------------------------------------------------
+
+
+def _body(response: httpx.Response) -> Iterator[bytes]:
+    """The body's chunks as they arrive: raw, unless a ``Content-Encoding`` must be undone.
+
+    httpx's decoded iterator only passes raw chunks through when there is no
+    encoding, at the cost of one more generator step per chunk; a body httpx
+    has already read (an in-memory one) is served by it alone.
+    """
+    if response.is_stream_consumed or "content-encoding" in response.headers:
+        return response.iter_bytes()
+    return response.iter_raw()
+
+
+def _abody(response: httpx.Response) -> AsyncIterator[bytes]:
+    """The async twin of :func:`_body`."""
+    if response.is_stream_consumed or "content-encoding" in response.headers:
+        return response.aiter_bytes()
+    return response.aiter_raw()
+
 
 TransportT = TypeVar("TransportT", bound="_Transport")
 
@@ -400,16 +431,110 @@ class SyncTransport(_Transport):
 
     def _chunks(self, request: Request, response: httpx.Response) -> Generator[bytes, None, None]:
         try:
-            yield from response.iter_bytes()
+            yield from _body(response)
         except httpx.TransportError as exc:
             raise self._broken(request, exc) from exc
+
+
+class _Released(httpx.AsyncByteStream):
+    """A response body that gives its pool's place back when it is closed (once)."""
+
+    def __init__(self, stream: httpx.AsyncByteStream, release: Callable[[], None]) -> None:
+        self._stream = stream
+        self._release = release
+
+    def __aiter__(self) -> AsyncIterator[bytes]:
+        return self._stream.__aiter__()  # the body's own iterator: no extra step per chunk
+
+    async def aclose(self) -> None:
+        release, self._release = self._release, _nothing
+        release()
+        await self._stream.aclose()
+
+
+def _nothing() -> None:
+    pass
+
+
+class _Pools:
+    """The httpx clients of an async transport that made its own: pools of POOL_SIZE.
+
+    httpcore's connection pool walks every connection it holds each time a
+    request starts or ends (``AsyncConnectionPool._assign_requests_to_connections``),
+    so N concurrent streams in one pool cost O(N²): at 1000 streams that was 7% of
+    the client's CPU. :data:`DEFAULT_LIMITS`' thousand connections are held
+    instead by up to :data:`POOLS` clients of :data:`POOL_SIZE` each, made when
+    first needed and sharing one cookie jar. A request goes to the first pool
+    with fewer than POOL_SIZE requests in flight: up to POOL_SIZE concurrent
+    requests use the first pool alone, which keeps up to 100 idle connections
+    for reuse, as one pool did (the others keep none: httpcore closes a pool's
+    idle connections anyway while it holds more than that). When every pool
+    is full, a request waits in the least busy one.
+    """
+
+    def __init__(self, timeout: float | httpx.Timeout) -> None:
+        self._timeout = timeout
+        first = httpx.AsyncClient(timeout=timeout, limits=self.limits(0))
+        #: The clients, the first made at once, the others when needed.
+        self.clients = [first]
+        #: Requests in flight per client.
+        self.busy = [0]
+        self._ssl: ssl.SSLContext | None = None
+
+    @staticmethod
+    def limits(index: int) -> httpx.Limits:
+        """The limits of pool ``index``: POOL_SIZE connections; idle ones kept by the first."""
+        keep = DEFAULT_LIMITS.max_keepalive_connections if index == 0 else 0
+        return httpx.Limits(
+            max_connections=POOL_SIZE,
+            max_keepalive_connections=keep,
+            keepalive_expiry=DEFAULT_LIMITS.keepalive_expiry,
+        )
+
+    def take(self) -> tuple[httpx.AsyncClient, Callable[[], None]]:
+        """A client for one request, and what gives its place back when the request is over."""
+        busy = self.busy
+        index = 0
+        while index < len(busy) and busy[index] >= POOL_SIZE:
+            index += 1
+        if index == len(busy):  # all full: another pool, or a wait in the least busy one
+            index = self._add() if len(busy) < POOLS else busy.index(min(busy))
+        busy[index] += 1
+        return self.clients[index], partial(self._give, index)
+
+    def _give(self, index: int) -> None:
+        self.busy[index] -= 1
+
+    def _add(self) -> int:
+        if self._ssl is None:  # one context for the added pools: loading CAs costs time and memory
+            self._ssl = httpx.create_ssl_context(verify=True, trust_env=True)
+        index = len(self.clients)
+        self.clients.append(
+            httpx.AsyncClient(
+                timeout=self._timeout,
+                limits=self.limits(index),
+                verify=self._ssl,
+                cookies=self.clients[0].cookies.jar,  # the jar itself: one for all pools
+            )
+        )
+        self.busy.append(0)
+        return index
+
+    async def aclose(self) -> None:
+        """Close every client."""
+        for client in self.clients:
+            await client.aclose()
 
 
 class AsyncTransport(_Transport):
     """:class:`SyncTransport`'s twin over an ``httpx.AsyncClient``: the same arguments.
 
     ``send``, ``call`` and ``sleep`` are awaited; ``open`` is an async context
-    manager giving an async iterator of chunks.
+    manager giving an async iterator of chunks. Without ``http_client``, the
+    transport holds :data:`DEFAULT_LIMITS`' connections in pools of
+    :data:`POOL_SIZE` (:data:`POOLS` httpx clients at most, each made when
+    the ones before it are full), so a thousand concurrent streams do not pay
+    httpcore's per-request walk of one pool of a thousand connections.
     """
 
     _client: httpx.AsyncClient
@@ -433,13 +558,20 @@ class AsyncTransport(_Transport):
             owns_http=http_client is None,
             clock=clock,
         )
-        self._client = http_client or httpx.AsyncClient(timeout=timeout, limits=DEFAULT_LIMITS)
+        self._pools = _Pools(timeout) if http_client is None else None
+        self._client = http_client or self._pools.clients[0]  # type: ignore[union-attr]
         self._sleep = sleep
 
     async def aclose(self) -> None:
-        """Close the HTTP client, if this transport made it."""
-        if self._owns_http:
-            await self._client.aclose()
+        """Close the HTTP clients, if this transport made them."""
+        if self._pools is not None:
+            await self._pools.aclose()
+
+    def _take(self) -> tuple[httpx.AsyncClient, Callable[[], None]]:
+        # The client of a request, and what to call once it is over.
+        if self._pools is None:
+            return self._client, _nothing
+        return self._pools.take()
 
     async def sleep(self, seconds: float) -> None:
         """Wait ``seconds`` with the injected sleep."""
@@ -459,10 +591,13 @@ class AsyncTransport(_Transport):
         return step.payload
 
     async def _attempt(self, built: httpx.Request) -> Outcome:
+        client, release = self._take()
         try:
-            return await self._client.send(built)
+            return await client.send(built)
         except httpx.TransportError as exc:
             return exc
+        finally:
+            release()  # the body was read: the request is over
 
     async def call(self, call: Described[T]) -> T:
         """Send a described call and parse its reply."""
@@ -470,10 +605,20 @@ class AsyncTransport(_Transport):
 
     async def connect(self, request: Request) -> httpx.Response:
         """:meth:`SyncTransport.connect`, awaited."""
+        client, release = self._take()
         try:
-            return await self._client.send(self.build(request), stream=True)
-        except httpx.TransportError as exc:
-            raise self._unreachable(request, exc) from exc
+            response = await client.send(self.build(request), stream=True)
+        except BaseException as exc:
+            release()
+            if isinstance(exc, httpx.TransportError):
+                raise self._unreachable(request, exc) from exc
+            raise
+        if response.is_closed:  # a body httpx read whole already: the request is over
+            release()
+        elif release is not _nothing:  # it is over when its body is closed
+            body = typing.cast(httpx.AsyncByteStream, response.stream)
+            response.stream = _Released(body, release)
+        return response
 
     @asynccontextmanager
     async def open(self, request: Request) -> AsyncIterator[AsyncIterator[bytes]]:
@@ -490,7 +635,7 @@ class AsyncTransport(_Transport):
     async def _chunks(
         self, request: Request, response: httpx.Response
     ) -> AsyncGenerator[bytes, None]:
-        chunks = typing.cast(AsyncGenerator[bytes, None], response.aiter_bytes())
+        chunks = typing.cast(AsyncGenerator[bytes, None], _abody(response))
         try:
             async for chunk in chunks:
                 yield chunk

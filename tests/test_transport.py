@@ -4,8 +4,10 @@ the sans-IO retry flow they share, driven by hand.
 
 from __future__ import annotations
 
+import asyncio
+import gzip
 import json
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import httpx
@@ -17,6 +19,8 @@ from streamkit._engine.requests import Request
 from streamkit._transport import (
     DEFAULT_LIMITS,
     MAX_BACKOFF,
+    POOL_SIZE,
+    POOLS,
     AsyncTransport,
     Done,
     Send,
@@ -238,25 +242,43 @@ def test_a_transport_made_alone() -> None:
 
 
 class TestLimits:
-    @pytest.mark.parametrize("name", ["Client", "AsyncClient"])
     def test_a_client_streamkit_makes_allows_a_thousand_connections(
-        self, monkeypatch: pytest.MonkeyPatch, name: str
+        self, monkeypatch: pytest.MonkeyPatch
     ) -> None:
         """The httpx client streamkit makes has room for 1000 streams (httpx's default: 100)."""
         made: list[dict[str, Any]] = []
-        real = getattr(httpx, name)
+        real = httpx.Client
 
         def spy(**options: Any) -> Any:
             made.append(options)
             return real(**options)
 
-        monkeypatch.setattr(httpx, name, spy)
-        transport_class = SyncTransport if name == "Client" else AsyncTransport
-        transport_class(api_key="sk-limits")
+        monkeypatch.setattr(httpx, "Client", spy)
+        SyncTransport(api_key="sk-limits")
         [options] = made
         limits = options["limits"]
         assert (1000, 100) == (limits.max_connections, limits.max_keepalive_connections)
         assert DEFAULT_LIMITS is limits
+
+    def test_the_async_client_holds_a_thousand_connections_in_pools(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """The async transport's first pool keeps the idle connections; 8 of 125 make 1000."""
+        made: list[dict[str, Any]] = []
+        real = httpx.AsyncClient
+
+        def spy(**options: Any) -> Any:
+            made.append(options)
+            return real(**options)
+
+        monkeypatch.setattr(httpx, "AsyncClient", spy)
+        transport = AsyncTransport(api_key="sk-limits")
+        [options] = made  # the other pools are made when needed
+        limits = options["limits"]
+        assert (125, 100) == (limits.max_connections, limits.max_keepalive_connections)
+        assert DEFAULT_LIMITS.keepalive_expiry == limits.keepalive_expiry
+        assert DEFAULT_LIMITS.max_connections == POOLS * POOL_SIZE
+        asyncio.run(transport.aclose())
 
     def test_a_given_client_keeps_its_own(self, monkeypatch: pytest.MonkeyPatch) -> None:
         """http_client= is used as it is: its limits are the caller's."""
@@ -285,3 +307,164 @@ def test_an_open_that_fails_names_no_credential(flavour: Flavour) -> None:
         pytest.fail("opened")
     assert "POST https://api.test/v1/threads/t/runs: ConnectError" == str(info.value)
     assert "SECRETKEY" not in repr(transport)
+
+
+class TestPools:
+    """An async transport that made its own HTTP client spreads requests over pools.
+
+    Here pools of 2, at most 3: each pool is an ``httpx.AsyncClient`` whose
+    requests a mock transport answers, telling which pool got each request.
+    """
+
+    @pytest.fixture
+    def pools(self, monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
+        """Each pool made: its options; its requests are answered by a mock."""
+        monkeypatch.setattr("streamkit._transport.POOL_SIZE", 2)
+        monkeypatch.setattr("streamkit._transport.POOLS", 3)
+        made: list[dict[str, Any]] = []
+        real = httpx.AsyncClient
+
+        def spy(**options: Any) -> Any:
+            index = len(made)
+            made.append(options)
+
+            def handler(request: httpx.Request) -> httpx.Response:
+                if request.url.path.endswith("/fail"):
+                    raise httpx.ConnectError("refused", request=request)
+                if request.url.path.endswith("/error"):
+                    return httpx.Response(500, json={"error": {"message": "no"}})
+                if request.headers.get("accept") == "text/event-stream":
+                    return event_stream(_body([BODY]))
+                return httpx.Response(200, json={"pool": index})
+
+            return real(**options, transport=httpx.MockTransport(handler))
+
+        monkeypatch.setattr(httpx, "AsyncClient", spy)
+        return made
+
+    def test_a_pool_fills_before_the_next(self, pools: list[dict[str, Any]]) -> None:
+        """First pool with room; all full: the least busy; a closed stream frees its place."""
+
+        async def main() -> list[Any]:
+            transport = AsyncTransport(api_key="sk-pools", base_url=BASE)
+            held: list[Any] = []
+            seen: list[Any] = []
+
+            async def hold() -> None:
+                opened = transport.open(STREAM)
+                await opened.__aenter__()
+                held.append(opened)
+
+            for _ in range(6):  # two per pool, the three pools made one after the other
+                await hold()
+            seen.append((len(pools), list(transport._pools.busy)))
+            await hold()  # every pool full: the least busy, the first of equals
+            seen.append(list(transport._pools.busy))
+            await held[2].__aexit__(None, None, None)  # a stream of the second pool ends
+            seen.append(list(transport._pools.busy))
+            seen.append(await transport.send(Request(method="GET", path="/x")))
+            seen.append(list(transport._pools.busy))
+            for opened in held[3:] + held[:2]:
+                await opened.__aexit__(None, None, None)
+            seen.append(list(transport._pools.busy))
+            assert await transport.send(Request(method="GET", path="/x")) == {"pool": 0}
+            await transport.aclose()
+            seen.append([pool.is_closed for pool in transport._pools.clients])
+            return seen
+
+        (made, full), seventh, one_ended, reply, after, ends, closed = asyncio.run(main())
+        assert (3, [2, 2, 2]) == (made, full)
+        assert [3, 2, 2] == seventh
+        assert [3, 1, 2] == one_ended
+        assert {"pool": 1} == reply  # the freed place, taken and given back
+        assert [3, 1, 2] == after
+        assert [0, 0, 0] == ends
+        assert [True, True, True] == closed
+        first, *others = pools
+        assert (2, 100) == (
+            first["limits"].max_connections,
+            first["limits"].max_keepalive_connections,
+        )
+        for options in others:  # no idle connections kept; one SSL context; one cookie jar
+            limits = options["limits"]
+            assert (2, 0) == (limits.max_connections, limits.max_keepalive_connections)
+            assert options["verify"] is others[0]["verify"]
+            assert options["verify"] is not True
+        assert others[0]["cookies"] is others[1]["cookies"]
+
+    def test_a_request_gives_its_place_back_however_it_ends(
+        self, pools: list[dict[str, Any]]
+    ) -> None:
+        """Read to the end, left early, an error status, a refused connection, a JSON reply."""
+
+        async def main() -> list[int]:
+            transport = AsyncTransport(api_key="sk-pools", base_url=BASE, max_retries=0)
+            async with transport.open(STREAM) as chunks:
+                assert [BODY] == [chunk async for chunk in chunks]
+            async with transport.open(STREAM) as chunks:
+                pass
+            for path, error in [("/error", ResponseError), ("/fail", TransportError)]:
+                request = Request(method="POST", path=path, body={}, stream=True)
+                with pytest.raises(error):
+                    async with transport.open(request):
+                        pytest.fail("opened")
+                with pytest.raises(error):
+                    await transport.send(Request(method="GET", path=path))
+            assert {"pool": 0} == await transport.send(Request(method="GET", path="/x"))
+            busy = list(transport._pools.busy)
+            await transport.aclose()
+            return busy
+
+        assert [0] == asyncio.run(main())
+        assert 1 == len(pools)  # never more than one request at a time: one pool
+
+    def test_a_given_client_is_the_only_one(self) -> None:
+        """http_client= takes every request, however many run at once."""
+        seen: list[httpx.Request] = []
+
+        def handler(request: httpx.Request) -> httpx.Response:
+            seen.append(request)
+            return event_stream(_body([BODY]))
+
+        async def main() -> None:
+            own = httpx.AsyncClient(transport=httpx.MockTransport(handler))
+            transport = AsyncTransport(api_key="sk-own", base_url=BASE, http_client=own)
+            opened = [transport.open(STREAM) for _ in range(POOL_SIZE + 1)]
+            for each in opened:
+                await each.__aenter__()
+            for each in opened:
+                await each.__aexit__(None, None, None)
+            await transport.aclose()
+            assert not own.is_closed
+            await own.aclose()
+
+        asyncio.run(main())
+        assert POOL_SIZE + 1 == len(seen)
+
+
+async def _body(parts: list[bytes]) -> AsyncIterator[bytes]:
+    for part in parts:
+        yield part
+
+
+def test_a_body_comes_out_as_sent(flavour: Flavour) -> None:
+    """Decoded if sent with a Content-Encoding; chunk by chunk without; or read already."""
+    compressed = gzip.compress(BODY * 3)
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        headers = {"content-type": "text/event-stream", "content-encoding": "gzip"}
+        if request.url.path.endswith("/plain"):
+            return event_stream(flavour.body([BODY[:5], BODY[5:]]))
+        if request.url.path.endswith("/whole"):
+            return event_stream(BODY * 2)  # bytes: httpx has read the body already
+        return httpx.Response(200, headers=headers, content=flavour.body([compressed]))
+
+    transport = flavour.transport(handler)
+    with transport.open(STREAM) as chunks:
+        assert BODY * 3 == b"".join(chunks)
+    plain = Request(method="POST", path="/plain", body={}, stream=True)
+    with transport.open(plain) as chunks:
+        assert [BODY[:5], BODY[5:]] == list(chunks)
+    whole = Request(method="POST", path="/whole", body={}, stream=True)
+    with transport.open(whole) as chunks:
+        assert BODY * 2 == b"".join(chunks)
