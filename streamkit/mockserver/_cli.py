@@ -20,7 +20,8 @@ from typing import Any
 import attrs
 
 from streamkit import recordings
-from streamkit.mockserver._server import MockAssistantsServer
+from streamkit.mockserver._responses import FUNCTION_OUTPUTS_ANSWER, ResponseScene
+from streamkit.mockserver._server import MockServer
 from streamkit.mockserver._state import DEFAULT_MAX_BODY_SIZE, Scene
 
 __all__ = ["DEFAULT_PORT", "PROG", "build_parser", "build_server", "main"]
@@ -32,10 +33,13 @@ DEFAULT_PORT = 8765
 PROG = "python -m streamkit.mockserver"
 
 _DESCRIPTION = """\
-Serve Assistants-API run streams on a local mock of the Runs, Threads and
-Messages endpoints. Prints the base URL (http://HOST:PORT/v1), then serves
-until Ctrl-C. The script of scenes (each --recording, then the two of
---function) starts over when done, unless --once.
+Serve a local mock of OpenAI's Assistants Runs, Threads and Messages endpoints
+and of the Responses endpoints (/v1/responses: create, retrieve, background
+resume with starting_after, cancel, delete, input_items), both at once. Prints
+the base URL (http://HOST:PORT/v1), then serves until Ctrl-C. Each API has its
+script of scenes (each --recording of that API, each --response-text, then the
+two of --function), which starts over when done, unless --once; an API given no
+scene plays a bundled recording (text-run, responses-text-logprobs).
 """
 
 _EPILOG = """\
@@ -43,7 +47,10 @@ examples:
   %(prog)s
       text-run on http://127.0.0.1:8765/v1, again and again
   %(prog)s --function get_weather --arguments '{"city": "Paris"}'
-      a run that calls get_weather, then its answer once the output is submitted
+      a run (and a response) that calls get_weather, then the answer once the
+      output is submitted (POST /responses with previous_response_id)
+  %(prog)s --recording responses-background --response-text 'Hello!'
+      a recorded response, then a built one (fresh ids), again and again
   %(prog)s --recording parallel-function-calls --drop-after 5
       every stream cut after 5 events
   %(prog)s --fail-status 429 --retry-after 2
@@ -112,16 +119,26 @@ def build_parser(prog: str = PROG) -> argparse.ArgumentParser:
         action="append",
         metavar="NAME_OR_PATH",
         help=(
-            "a scene: a bundled recording (" + ", ".join(recordings.NAMES) + ") or an .sse "
-            "file; repeat for several, served in order (default: text-run, unless --function)"
+            "a scene: a bundled recording of a run ("
+            + ", ".join(recordings.NAMES)
+            + ") or of a response ("
+            + ", ".join(recordings.RESPONSES_NAMES)
+            + "), or an .sse file of either API; repeat for several, served in order by "
+            "their API's endpoints"
         ),
+    )
+    scenes.add_argument(
+        "--response-text",
+        action="append",
+        metavar="TEXT",
+        help="a Responses scene answering TEXT, with fresh ids each time; repeatable",
     )
     scenes.add_argument(
         "--function",
         metavar="NAME",
         help=(
-            "two scenes after the recordings: a run requiring the call of your function NAME, "
-            "then, once the outputs are submitted, its completion with a text answer"
+            "two scenes per API after the others: a run (a response) calling your function "
+            "NAME, then, once the output is sent, a text answer"
         ),
     )
     scenes.add_argument(
@@ -130,7 +147,14 @@ def build_parser(prog: str = PROG) -> argparse.ArgumentParser:
         metavar="JSON",
         help="the arguments of --function's call (default: {})",
     )
-    scenes.add_argument("--answer", metavar="TEXT", help="the answer after --function's call")
+    scenes.add_argument(
+        "--answer",
+        metavar="TEXT",
+        help=(
+            "the answer after --function's call; in the response's, {outputs} is replaced by "
+            "the outputs sent (default: '" + FUNCTION_OUTPUTS_ANSWER + "')"
+        ),
+    )
     repeat = scenes.add_mutually_exclusive_group()
     repeat.add_argument(
         "--once", action="store_true", help="serve the script once, then answer 400"
@@ -203,7 +227,7 @@ def build_parser(prog: str = PROG) -> argparse.ArgumentParser:
     server.add_argument(
         "--no-beta-header",
         action="store_true",
-        help="do not require 'OpenAI-Beta: assistants=v2'",
+        help="do not require 'OpenAI-Beta: assistants=v2' (on the Assistants endpoints)",
     )
     return parser
 
@@ -222,29 +246,47 @@ def _check(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
             parser.error(f"{flag} needs {needed}")
 
 
-def _scene(name: str) -> Scene:
+def _scene(name: str) -> Scene | ResponseScene:
+    """The scene of a bundled name or a file, of whichever API its stream speaks."""
     if name in recordings.NAMES:
         return Scene(name)
+    if name in recordings.RESPONSES_NAMES:
+        return ResponseScene(name)
     try:
-        return Scene(Path(name))
+        data = Path(name).read_bytes()
     except OSError as error:
         # One line, without the errno: what the name is not, and the names that exist.
         reason = error.strerror or "cannot be read"
-        msg = f"{name}: {reason}; the bundled recordings are {', '.join(recordings.NAMES)}"
+        known = ", ".join((*recordings.NAMES, *recordings.RESPONSES_NAMES))
+        msg = f"{name}: {reason}; the bundled recordings are {known}"
+        raise SourceError(msg) from None
+    try:
+        return ResponseScene(data)
+    except ValueError as error:
+        if "Assistants" in str(error):
+            return Scene(data)  # a run stream
+        msg = f"{name}: not a stream of Server-Sent Events ({error})"
         raise SourceError(msg) from None
 
 
-def build_server(args: argparse.Namespace) -> MockAssistantsServer:
+def build_server(args: argparse.Namespace) -> MockServer:
     """The server (not started) that parsed arguments describe.
 
     Raises:
         SourceError: a ``--recording`` is neither a bundled recording nor a readable file.
     """
-    names: list[str] = args.recording or ([] if args.function else ["text-run"])
-    scenes = [_scene(name) for name in names]
+    given = [_scene(name) for name in args.recording or ()]
+    runs = [scene for scene in given if isinstance(scene, Scene)]
+    responses = [scene for scene in given if isinstance(scene, ResponseScene)]
+    responses += [ResponseScene.text(text) for text in args.response_text or ()]
     if args.function is not None:
+        arguments = args.arguments or "{}"
         answer = {} if args.answer is None else {"answer": args.answer}
-        scenes += Scene.function_call(args.function, args.arguments or "{}", **answer)
+        runs += Scene.function_call(args.function, arguments, **answer)
+        responses += ResponseScene.function_call(args.function, arguments, **answer)
+    # An API given no scene plays a bundled recording.
+    runs = runs or [Scene("text-run")]
+    responses = responses or [ResponseScene("responses-text-logprobs")]
     options: dict[str, Any] = {}
     if args.drop_after is not None:
         options.update(drop_after_events=args.drop_after, abrupt=args.abrupt)
@@ -252,8 +294,10 @@ def build_server(args: argparse.Namespace) -> MockAssistantsServer:
         options.update(
             status=args.fail_status, retry_after=args.retry_after, fail_times=args.fail_times or 1
         )
-    return MockAssistantsServer(
-        script=[attrs.evolve(scene, **options) for scene in scenes],
+    script: list[Scene | ResponseScene] = [attrs.evolve(scene, **options) for scene in runs]
+    script += [attrs.evolve(scene, **options) for scene in responses]
+    return MockServer(
+        script=script,
         api_key=args.api_key,
         chunk_size=args.chunk_size,
         chunk_delay=args.chunk_delay,

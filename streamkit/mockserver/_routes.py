@@ -1,9 +1,10 @@
-"""The mock server's HTTP side: a Starlette app that routes requests to the Runs endpoints.
+"""The mock server's HTTP side: a Starlette app that routes requests to both APIs' endpoints.
 
 :class:`MockApp` holds the script, the faults and the state of one server, records every
-request, checks it as the API does (authentication, the beta header, query parameters, body
-keys) and answers it: a scene's stream (in chunks, maybe cut short), a scene's first run as
-JSON, or the runs, steps and messages the state holds.
+request, checks it as the API does (authentication, the beta header of the Assistants routes,
+query parameters, body keys) and answers it: a scene's stream (in chunks, maybe cut short), a
+scene's first run as JSON, or the runs, steps and messages the state holds. The ``/responses``
+endpoints are :class:`~streamkit.mockserver._responses.ResponsesMock`'s.
 """
 
 from __future__ import annotations
@@ -19,13 +20,24 @@ from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from typing import Any
 
-import attrs
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
+from streamkit.mockserver._http import (
+    Call,
+    check_body,
+    check_query,
+    error_response,
+    metadata_of,
+    object_body,
+    paginate,
+    single,
+    stream_flag,
+)
+from streamkit.mockserver._responses import ResponseScene, ResponsesMock
 from streamkit.mockserver._state import (
     DEFAULT_ERRORS,
     DEFAULT_MAX_BODY_SIZE,
@@ -35,7 +47,6 @@ from streamkit.mockserver._state import (
     RecordedRequest,
     Scene,
     ServerState,
-    error_body,
     event_ends,
     first_run,
     terminated,
@@ -46,10 +57,6 @@ __all__ = ["FILE_SEARCH_CONTENT", "MockApp"]
 
 #: The one value of the ``include[]`` query parameter: file search results with their content.
 FILE_SEARCH_CONTENT = "step_details.tool_calls[*].file_search.results[*].content"
-
-_METADATA_MAX_PAIRS = 16
-_METADATA_MAX_KEY = 64
-_METADATA_MAX_VALUE = 512
 
 _CREATE_RUN_KEYS = frozenset(
     [
@@ -102,17 +109,6 @@ _LIST_QUERY = frozenset({"limit", "order", "after", "before"})
 # --- Requests and responses ------------------------------------------------------------------
 
 
-def error_response(
-    status: int, error: Mapping[str, Any] | None, retry_after: float | None
-) -> Response:
-    headers: dict[str, str] = {}
-    if retry_after is not None:
-        seconds = int(retry_after) if float(retry_after).is_integer() else retry_after
-        headers["retry-after"] = str(seconds)
-        headers["retry-after-ms"] = str(round(retry_after * 1000))
-    return JSONResponse(error_body(status, error), status_code=status, headers=headers)
-
-
 def _strip_file_search_content(step: dict[str, Any]) -> dict[str, Any]:
     """A copy of ``step`` whose file search results have no ``content``."""
     step = copy.deepcopy(step)
@@ -137,57 +133,6 @@ def _include(query: Mapping[str, list[str]]) -> bool:
     return bool(values)
 
 
-def _check_query(query: Mapping[str, list[str]], allowed: frozenset[str]) -> None:
-    for name in query:
-        if name not in allowed:
-            hint = " (the API names it 'include[]')" if name == "include" else ""
-            raise ApiError(400, f"Unknown parameter: '{name}'{hint}.", param=name)
-
-
-def _check_body(body: Mapping[str, Any], allowed: frozenset[str]) -> None:
-    for key in body:
-        if key not in allowed:
-            raise ApiError(
-                400,
-                f"Unrecognized request argument supplied: {key}",
-                param=key,
-                code="unknown_parameter",
-            )
-
-
-def _object_body(request_json: Any, raw: bytes) -> dict[str, Any]:
-    if not raw.strip():
-        return {}
-    if not isinstance(request_json, dict):
-        msg = (
-            "We could not parse the JSON body of your request. (HINT: This likely means you "
-            "aren't using your HTTP library correctly. The OpenAI API expects a JSON payload, "
-            "but what was sent was not valid JSON.)"
-        )
-        raise ApiError(400, msg)
-    return request_json
-
-
-def _metadata(body: Mapping[str, Any]) -> dict[str, str] | None:
-    """The ``metadata`` of a request body, checked as the API checks it (``None`` if absent)."""
-    metadata = body.get("metadata")
-    if metadata is None:
-        return None
-    if not isinstance(metadata, dict) or not all(
-        isinstance(key, str) and isinstance(value, str) for key, value in metadata.items()
-    ):
-        msg = "Invalid type for 'metadata': expected an object of string values."
-        raise ApiError(400, msg, param="metadata", code="invalid_type")
-    too_long = any(
-        len(key) > _METADATA_MAX_KEY or len(value) > _METADATA_MAX_VALUE
-        for key, value in metadata.items()
-    )
-    if len(metadata) > _METADATA_MAX_PAIRS or too_long:
-        msg = "Invalid 'metadata': at most 16 pairs, keys up to 64 and values up to 512 characters."
-        raise ApiError(400, msg, param="metadata", code="invalid_value")
-    return dict(metadata)
-
-
 def _content_block(part: Any) -> dict[str, Any]:
     """A message content block from one part of a request's ``content`` array."""
     kind = part.get("type") if isinstance(part, dict) else None
@@ -209,7 +154,7 @@ def _new_message(state: ServerState, thread_id: str, request: Any) -> dict[str, 
     if not isinstance(request, dict):
         msg = "Invalid type for 'messages': expected an array of message objects."
         raise ApiError(400, msg, param="messages", code="invalid_type")
-    _check_body(request, _CREATE_MESSAGE_KEYS)
+    check_body(request, _CREATE_MESSAGE_KEYS)
     for name in ("role", "content"):
         if name not in request:
             msg = f"Missing required parameter: '{name}'."
@@ -242,7 +187,7 @@ def _new_message(state: ServerState, thread_id: str, request: Any) -> dict[str, 
         completed_at=now,
         role=role,
         attachments=list(attachments or ()),
-        metadata=_metadata(request) or {},
+        metadata=metadata_of(request) or {},
     )
 
 
@@ -254,59 +199,6 @@ def _new_messages(state: ServerState, thread_id: str, requests: Any, name: str) 
         msg = f"Invalid type for '{name}': expected an array of message objects."
         raise ApiError(400, msg, param=name, code="invalid_type")
     return [_new_message(state, thread_id, request) for request in requests]
-
-
-def _stream_flag(body: Mapping[str, Any]) -> bool:
-    value = body.get("stream")
-    if value is not None and not isinstance(value, bool):
-        msg = f"Invalid type for 'stream': expected a boolean, but got {type(value).__name__}."
-        raise ApiError(400, msg, param="stream", code="invalid_type")
-    return value is True
-
-
-def _single(query: Mapping[str, list[str]], name: str) -> str | None:
-    values = query.get(name)
-    return values[-1] if values else None
-
-
-def _paginate(items: Sequence[dict[str, Any]], query: Mapping[str, list[str]]) -> dict[str, Any]:
-    """The list response for ``items`` (ascending order) under ``limit``/``order``/cursors."""
-    raw_limit = _single(query, "limit")
-    limit = 20
-    if raw_limit is not None:
-        try:
-            limit = int(raw_limit)
-        except ValueError:
-            msg = f"Invalid 'limit': expected an integer, but got '{raw_limit}' instead."
-            raise ApiError(400, msg, param="limit", code="invalid_type") from None
-        if not 1 <= limit <= 100:
-            msg = f"Invalid 'limit': expected a value from 1 to 100, but got {limit} instead."
-            raise ApiError(400, msg, param="limit", code="integer_out_of_range")
-    order = _single(query, "order") or "desc"
-    if order not in ("asc", "desc"):
-        msg = f"Invalid value for 'order': expected 'asc' or 'desc', but got '{order}'."
-        raise ApiError(400, msg, param="order", code="invalid_value")
-    ordered = list(items) if order == "asc" else list(reversed(items))
-    ids = [item["id"] for item in ordered]
-    start, end = 0, len(ordered)
-    after, before = _single(query, "after"), _single(query, "before")
-    for name, cursor in (("after", after), ("before", before)):
-        if cursor is not None and cursor not in ids:
-            msg = f"Invalid '{name}': no object with id '{cursor}' in this list."
-            raise ApiError(400, msg, param=name)
-    if after is not None:
-        start = ids.index(after) + 1
-    if before is not None:
-        end = ids.index(before)
-    window = ordered[start:end] if start < end else []
-    page = window[-limit:] if before is not None and after is None else window[:limit]
-    return {
-        "object": "list",
-        "data": page,
-        "first_id": page[0]["id"] if page else None,
-        "last_id": page[-1]["id"] if page else None,
-        "has_more": len(window) > len(page),
-    }
 
 
 class _SSEResponse(StreamingResponse):
@@ -366,24 +258,14 @@ class _SSEResponse(StreamingResponse):
                 watcher.cancel()
 
 
-_Handler = Callable[[Request, "_Call"], Awaitable[Response]]
-
-
-@attrs.frozen
-class _Call:
-    """One routed request: path parameters, query and JSON body."""
-
-    params: dict[str, str]
-    query: dict[str, list[str]]
-    json: Any
-    raw: bytes
+_Handler = Callable[[Request, Call], Awaitable[Response]]
 
 
 # --- The app -------------------------------------------------------------------------------------
 
 
 class MockApp:
-    """The requests side of :class:`~streamkit.mockserver.MockAssistantsServer`.
+    """The requests side of :class:`~streamkit.mockserver.MockServer`.
 
     It takes the server's arguments but ``host`` and ``port`` (see there).
 
@@ -395,7 +277,7 @@ class MockApp:
     def __init__(
         self,
         *,
-        script: Sequence[Scene],
+        script: Sequence[Scene | ResponseScene],
         api_key: str | None,
         chunk_size: int,
         chunk_delay: float,
@@ -412,7 +294,7 @@ class MockApp:
             raise ValueError(msg)
         self._max_body_size = max_body_size
         self.requests: list[RecordedRequest] = []
-        self._script: deque[Scene] = deque(script)
+        self._script: deque[Scene] = deque(s for s in script if isinstance(s, Scene))
         self._script_length = len(self._script)
         self._head_failures = 0
         self._faults: list[list[Any]] = [[fault, fault.times] for fault in faults]
@@ -426,28 +308,48 @@ class MockApp:
         self._count = 0
         self._shutdown = asyncio.Event()
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._routes: list[tuple[str, re.Pattern[str], _Handler]] = [
-            ("POST", re.compile(r"/threads"), self._create_thread),
-            ("POST", re.compile(r"/threads/runs"), self._create_thread_and_run),
-            ("GET", re.compile(r"/threads/(?P<thread_id>[^/]+)"), self._retrieve_thread),
-            ("POST", re.compile(r"/threads/(?P<thread_id>[^/]+)/messages"), self._create_message),
-            ("GET", re.compile(r"/threads/(?P<thread_id>[^/]+)/messages"), self._list_messages),
-            ("POST", re.compile(r"/threads/(?P<thread_id>[^/]+)/runs"), self._create_run),
-            ("GET", re.compile(r"/threads/(?P<thread_id>[^/]+)/runs"), self._list_runs),
+        self.responses = ResponsesMock(
+            script=[s for s in script if isinstance(s, ResponseScene)],
+            lock=self._lock,
+            repeat=repeat,
+            host=self,
+        )
+        # The Assistants routes need the OpenAI-Beta header; the Responses ones do not.
+        self._routes: list[tuple[str, re.Pattern[str], _Handler, bool]] = [
+            ("POST", re.compile(r"/threads"), self._create_thread, True),
+            ("POST", re.compile(r"/threads/runs"), self._create_thread_and_run, True),
+            ("GET", re.compile(r"/threads/(?P<thread_id>[^/]+)"), self._retrieve_thread, True),
+            (
+                "POST",
+                re.compile(r"/threads/(?P<thread_id>[^/]+)/messages"),
+                self._create_message,
+                True,
+            ),
+            (
+                "GET",
+                re.compile(r"/threads/(?P<thread_id>[^/]+)/messages"),
+                self._list_messages,
+                True,
+            ),
+            ("POST", re.compile(r"/threads/(?P<thread_id>[^/]+)/runs"), self._create_run, True),
+            ("GET", re.compile(r"/threads/(?P<thread_id>[^/]+)/runs"), self._list_runs, True),
             (
                 "GET",
                 re.compile(r"/threads/(?P<thread_id>[^/]+)/runs/(?P<run_id>[^/]+)"),
                 self._retrieve_run,
+                True,
             ),
             (
                 "POST",
                 re.compile(r"/threads/(?P<thread_id>[^/]+)/runs/(?P<run_id>[^/]+)"),
                 self._modify_run,
+                True,
             ),
             (
                 "POST",
                 re.compile(r"/threads/(?P<thread_id>[^/]+)/runs/(?P<run_id>[^/]+)/cancel"),
                 self._cancel_run,
+                True,
             ),
             (
                 "POST",
@@ -455,11 +357,13 @@ class MockApp:
                     r"/threads/(?P<thread_id>[^/]+)/runs/(?P<run_id>[^/]+)/submit_tool_outputs"
                 ),
                 self._submit_tool_outputs,
+                True,
             ),
             (
                 "GET",
                 re.compile(r"/threads/(?P<thread_id>[^/]+)/runs/(?P<run_id>[^/]+)/steps"),
                 self._list_steps,
+                True,
             ),
             (
                 "GET",
@@ -467,12 +371,18 @@ class MockApp:
                     r"/threads/(?P<thread_id>[^/]+)/runs/(?P<run_id>[^/]+)/steps/(?P<step_id>[^/]+)"
                 ),
                 self._retrieve_step,
+                True,
             ),
             (
                 "GET",
                 re.compile(r"/threads/(?P<thread_id>[^/]+)/messages/(?P<message_id>[^/]+)"),
                 self._retrieve_message,
+                True,
             ),
+        ]
+        self._routes += [
+            (method, re.compile(pattern), handler, False)
+            for method, pattern, handler in self.responses.routes()
         ]
         methods = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
         self.app = Starlette(routes=[Route("/{path:path}", self._handle, methods=methods)])
@@ -482,6 +392,7 @@ class MockApp:
     def open_streams(self) -> None:
         """Before serving: streams run until :meth:`close_streams` (a fresh event, loop unknown)."""
         self._shutdown, self._loop = asyncio.Event(), None
+        self.responses.reset()
 
     def close_streams(self) -> None:
         """End every open stream, from any thread (before the server stops)."""
@@ -491,10 +402,43 @@ class MockApp:
             with contextlib.suppress(RuntimeError):  # the loop is already closed
                 loop.call_soon_threadsafe(self._shutdown.set)
 
+    @property
+    def chunk_size(self) -> int:
+        """The size of the chunks a stream is sent in."""
+        return self._chunk_size
+
+    @property
+    def chunk_delay(self) -> float:
+        """Seconds between chunks, unless a scene or fault says otherwise."""
+        return self._chunk_delay
+
+    @property
+    def shutdown(self) -> asyncio.Event:
+        """Set when the server stops: open streams end."""
+        return self._shutdown
+
+    @property
+    def loop(self) -> asyncio.AbstractEventLoop | None:
+        """The serving event loop, once a request came in."""
+        return self._loop
+
+    def stream_fault(self, method: str, path: str) -> Fault | None:
+        """The next stream fault (a drop, slow chunks) matching the request, consumed."""
+        with self._lock:
+            for entry in self._faults:
+                fault: Fault = entry[0]
+                if fault.on_stream and entry[1] > 0 and fault.matches(method, path):
+                    entry[1] -= 1
+                    return fault
+        return None
+
     # --- scripting ---------------------------------------------------------------------------
 
-    def add_scene(self, scene: Scene) -> None:
-        """Append ``scene`` to the script (it is consumed after the ones already there)."""
+    def add_scene(self, scene: Scene | ResponseScene) -> None:
+        """Append ``scene`` to its API's script (consumed after the ones already there)."""
+        if isinstance(scene, ResponseScene):
+            self.responses.add_scene(scene)
+            return
         with self._lock:
             self._script.append(scene)
             self._script_length += 1
@@ -505,13 +449,13 @@ class MockApp:
             self._faults.append([fault, fault.times])
 
     def load(self, scene: Scene, *, thread_id: str | None = None) -> None:
-        """Know the state at the end of ``scene`` (see ``MockAssistantsServer.load``)."""
+        """Know the state at the end of ``scene`` (see ``MockServer.load``)."""
         with self._lock:
             self._state.absorb(terminated(scene.stream), thread_id)
 
     @property
     def scenes_left(self) -> int:
-        """How many scenes of the script have not been consumed yet."""
+        """How many Runs scenes of the script have not been consumed yet."""
         return len(self._script)
 
     # --- dispatch ----------------------------------------------------------------------------
@@ -593,21 +537,21 @@ class MockApp:
         relative = path[3:] if path.startswith("/v1/") else None
         handler: _Handler | None = None
         params: dict[str, str] = {}
-        path_known = False
+        path_known = needs_beta = False
         if relative is not None:
-            for route_method, pattern, route_handler in self._routes:
+            for route_method, pattern, route_handler, beta in self._routes:
                 match = pattern.fullmatch(relative)
                 if match is None:
                     continue
                 path_known = True
                 if route_method == method:
-                    handler, params = route_handler, match.groupdict()
+                    handler, params, needs_beta = route_handler, match.groupdict(), beta
                     break
         if handler is None or relative is None:
             if path_known:
                 raise ApiError(405, f"Not allowed to {method} on {path}.")
             raise ApiError(404, f"Invalid URL ({method} {path})")
-        if self._require_beta and headers.get("openai-beta") != "assistants=v2":
+        if needs_beta and self._require_beta and headers.get("openai-beta") != "assistants=v2":
             msg = (
                 "You must provide the 'OpenAI-Beta' header to access the Assistants API. "
                 "Please try again by setting the header 'OpenAI-Beta: assistants=v2'."
@@ -616,10 +560,13 @@ class MockApp:
         with self._lock:
             for entry in self._faults:
                 fault: Fault = entry[0]
-                if entry[1] > 0 and fault.matches(method, relative):
+                if fault.status is not None and entry[1] > 0 and fault.matches(method, relative):
                     entry[1] -= 1
                     return error_response(fault.status, fault.error, fault.retry_after)
-        return await handler(request, _Call(params=params, query=query, json=parsed, raw=raw))
+        return await handler(
+            request,
+            Call(method=method, path=relative, params=params, query=query, json=parsed, raw=raw),
+        )
 
     # --- scenes ------------------------------------------------------------------------------
 
@@ -665,14 +612,21 @@ class MockApp:
                 msg = "MockAssistantsServer: the scene has no run event to answer with."
                 raise ApiError(500, msg, type_="server_error", code="mock_scene_without_run")
             return JSONResponse(run)
-        if scene.drop_after_events is not None:
+        drop, abrupt, delay = scene.drop_after_events, scene.abrupt, scene.chunk_delay
+        relative = request.url.path.removeprefix("/v1")
+        fault = self.stream_fault(request.method, relative)
+        if fault is not None:
+            if fault.drop_after_events is not None:
+                drop, abrupt = fault.drop_after_events, fault.abrupt
+            if fault.chunk_delay is not None:
+                delay = fault.chunk_delay
+        if drop is not None:
             ends = event_ends(data)
-            count = scene.drop_after_events
-            data = data[: ends[count - 1] if count else 0] if count <= len(ends) else data
+            data = data[: ends[drop - 1] if drop else 0] if drop <= len(ends) else data
         size = self._chunk_size
         chunks = [data[i : i + size] for i in range(0, len(data), size)]
-        delay = self._chunk_delay if scene.chunk_delay is None else scene.chunk_delay
-        abrupt = scene.abrupt and scene.drop_after_events is not None
+        delay = self._chunk_delay if delay is None else delay
+        abrupt = abrupt and drop is not None
         return _SSEResponse(
             chunks,
             delay=delay,
@@ -683,11 +637,11 @@ class MockApp:
 
     # --- endpoints ---------------------------------------------------------------------------
 
-    async def _create_run(self, request: Request, call: _Call) -> Response:
-        _check_query(call.query, frozenset({"include[]"}))
+    async def _create_run(self, request: Request, call: Call) -> Response:
+        check_query(call.query, frozenset({"include[]"}))
         _include(call.query)
-        body = _object_body(call.json, call.raw)
-        _check_body(body, _CREATE_RUN_KEYS)
+        body = object_body(call.json, call.raw)
+        check_body(body, _CREATE_RUN_KEYS)
         if not body.get("assistant_id"):
             raise ApiError(
                 400,
@@ -696,17 +650,17 @@ class MockApp:
                 code="missing_required_parameter",
             )
         thread_id = call.params["thread_id"]
-        stream = _stream_flag(body)
+        stream = stream_flag(body)
         with self._lock:
             extra = _new_messages(
                 self._state, thread_id, body.get("additional_messages"), "additional_messages"
             )
         return self._play(request, thread_id, stream, extra)
 
-    async def _create_thread_and_run(self, request: Request, call: _Call) -> Response:
-        _check_query(call.query, frozenset())
-        body = _object_body(call.json, call.raw)
-        _check_body(body, _CREATE_THREAD_AND_RUN_KEYS)
+    async def _create_thread_and_run(self, request: Request, call: Call) -> Response:
+        check_query(call.query, frozenset())
+        body = object_body(call.json, call.raw)
+        check_body(body, _CREATE_THREAD_AND_RUN_KEYS)
         if not body.get("assistant_id"):
             raise ApiError(
                 400,
@@ -718,16 +672,16 @@ class MockApp:
         if thread is not None and not isinstance(thread, dict):
             msg = "Invalid type for 'thread': expected an object."
             raise ApiError(400, msg, param="thread", code="invalid_type")
-        stream = _stream_flag(body)
+        stream = stream_flag(body)
         with self._lock:
             # The thread id is the scene's: _play sets it on these messages.
             extra = _new_messages(self._state, "", (thread or {}).get("messages"), "messages")
         return self._play(request, None, stream, extra)
 
-    async def _submit_tool_outputs(self, request: Request, call: _Call) -> Response:
-        _check_query(call.query, frozenset())
-        body = _object_body(call.json, call.raw)
-        _check_body(body, _SUBMIT_KEYS)
+    async def _submit_tool_outputs(self, request: Request, call: Call) -> Response:
+        check_query(call.query, frozenset())
+        body = object_body(call.json, call.raw)
+        check_body(body, _SUBMIT_KEYS)
         outputs = body.get("tool_outputs")
         if not isinstance(outputs, list):
             raise ApiError(
@@ -736,7 +690,7 @@ class MockApp:
                 param="tool_outputs",
                 code="missing_required_parameter",
             )
-        stream = _stream_flag(body)
+        stream = stream_flag(body)
         thread_id, run_id = call.params["thread_id"], call.params["run_id"]
         with self._lock:
             self._state.settle(run_id)
@@ -762,8 +716,8 @@ class MockApp:
                 self._state.keep_outputs(run_id, submitted)
         return response
 
-    async def _list_runs(self, _request: Request, call: _Call) -> Response:
-        _check_query(call.query, _LIST_QUERY)
+    async def _list_runs(self, _request: Request, call: Call) -> Response:
+        check_query(call.query, _LIST_QUERY)
         thread_id = call.params["thread_id"]
         with self._lock:
             self._state.thread(thread_id)
@@ -771,20 +725,20 @@ class MockApp:
             for run_id in ids:
                 self._state.settle(run_id)
             runs = self._state.sorted(copy.deepcopy(self._state.runs[r]) for r in ids)
-        return JSONResponse(_paginate(runs, call.query))
+        return JSONResponse(paginate(runs, call.query))
 
-    async def _retrieve_run(self, _request: Request, call: _Call) -> Response:
-        _check_query(call.query, frozenset())
+    async def _retrieve_run(self, _request: Request, call: Call) -> Response:
+        check_query(call.query, frozenset())
         with self._lock:
             self._state.settle(call.params["run_id"])
             run = self._state.run(call.params["thread_id"], call.params["run_id"])
             return JSONResponse(copy.deepcopy(run))
 
-    async def _modify_run(self, _request: Request, call: _Call) -> Response:
-        _check_query(call.query, frozenset())
-        body = _object_body(call.json, call.raw)
-        _check_body(body, _MODIFY_KEYS)
-        metadata = _metadata(body)
+    async def _modify_run(self, _request: Request, call: Call) -> Response:
+        check_query(call.query, frozenset())
+        body = object_body(call.json, call.raw)
+        check_body(body, _MODIFY_KEYS)
+        metadata = metadata_of(body)
         with self._lock:
             self._state.settle(call.params["run_id"])
             run = self._state.run(call.params["thread_id"], call.params["run_id"])
@@ -792,8 +746,8 @@ class MockApp:
                 run["metadata"] = metadata
             return JSONResponse(copy.deepcopy(run))
 
-    async def _cancel_run(self, _request: Request, call: _Call) -> Response:
-        _check_query(call.query, frozenset())
+    async def _cancel_run(self, _request: Request, call: Call) -> Response:
+        check_query(call.query, frozenset())
         run_id = call.params["run_id"]
         with self._lock:
             self._state.settle(run_id)
@@ -805,8 +759,8 @@ class MockApp:
             self._state.cancelling.add(run_id)
             return JSONResponse(copy.deepcopy(run))
 
-    async def _list_steps(self, _request: Request, call: _Call) -> Response:
-        _check_query(call.query, _LIST_QUERY | {"include[]"})
+    async def _list_steps(self, _request: Request, call: Call) -> Response:
+        check_query(call.query, _LIST_QUERY | {"include[]"})
         include = _include(call.query)
         run_id = call.params["run_id"]
         with self._lock:
@@ -817,10 +771,10 @@ class MockApp:
                 copy.deepcopy(step) if include else _strip_file_search_content(step)
                 for step in steps
             ]
-        return JSONResponse(_paginate(shown, call.query))
+        return JSONResponse(paginate(shown, call.query))
 
-    async def _retrieve_step(self, _request: Request, call: _Call) -> Response:
-        _check_query(call.query, frozenset({"include[]"}))
+    async def _retrieve_step(self, _request: Request, call: Call) -> Response:
+        check_query(call.query, frozenset({"include[]"}))
         include = _include(call.query)
         run_id, step_id = call.params["run_id"], call.params["step_id"]
         with self._lock:
@@ -832,12 +786,12 @@ class MockApp:
             shown = copy.deepcopy(step) if include else _strip_file_search_content(step)
         return JSONResponse(shown)
 
-    async def _create_thread(self, _request: Request, call: _Call) -> Response:
+    async def _create_thread(self, _request: Request, call: Call) -> Response:
         """``POST /threads``: an empty thread, or one holding the request's ``messages``."""
-        _check_query(call.query, frozenset())
-        body = _object_body(call.json, call.raw)
-        _check_body(body, _CREATE_THREAD_KEYS)
-        metadata = _metadata(body)
+        check_query(call.query, frozenset())
+        body = object_body(call.json, call.raw)
+        check_body(body, _CREATE_THREAD_KEYS)
+        metadata = metadata_of(body)
         tool_resources = body.get("tool_resources")
         if tool_resources is not None and not isinstance(tool_resources, dict):
             msg = "Invalid type for 'tool_resources': expected an object."
@@ -851,14 +805,14 @@ class MockApp:
                 self._state.add_message(message, thread_id)
             return JSONResponse(copy.deepcopy(thread))
 
-    async def _retrieve_thread(self, _request: Request, call: _Call) -> Response:
-        _check_query(call.query, frozenset())
+    async def _retrieve_thread(self, _request: Request, call: Call) -> Response:
+        check_query(call.query, frozenset())
         with self._lock:
             return JSONResponse(copy.deepcopy(self._state.thread(call.params["thread_id"])))
 
-    async def _create_message(self, _request: Request, call: _Call) -> Response:
-        _check_query(call.query, frozenset())
-        body = _object_body(call.json, call.raw)
+    async def _create_message(self, _request: Request, call: Call) -> Response:
+        check_query(call.query, frozenset())
+        body = object_body(call.json, call.raw)
         thread_id = call.params["thread_id"]
         with self._lock:
             self._state.thread(thread_id)
@@ -866,21 +820,21 @@ class MockApp:
             self._state.add_message(message, thread_id)
             return JSONResponse(copy.deepcopy(message))
 
-    async def _list_messages(self, _request: Request, call: _Call) -> Response:
+    async def _list_messages(self, _request: Request, call: Call) -> Response:
         """``GET /threads/{thread_id}/messages``: paginated as runs are, ``run_id`` filters."""
-        _check_query(call.query, _LIST_QUERY | {"run_id"})
-        run_id = _single(call.query, "run_id")
+        check_query(call.query, _LIST_QUERY | {"run_id"})
+        run_id = single(call.query, "run_id")
         with self._lock:
             messages = [
                 copy.deepcopy(message)
                 for message in self._state.thread_messages(call.params["thread_id"])
                 if run_id is None or message.get("run_id") == run_id
             ]
-        return JSONResponse(_paginate(messages, call.query))
+        return JSONResponse(paginate(messages, call.query))
 
-    async def _retrieve_message(self, _request: Request, call: _Call) -> Response:
+    async def _retrieve_message(self, _request: Request, call: Call) -> Response:
         """``GET /threads/{thread_id}/messages/{message_id}``: what a recovering client reads."""
-        _check_query(call.query, frozenset())
+        check_query(call.query, frozenset())
         thread_id, message_id = call.params["thread_id"], call.params["message_id"]
         with self._lock:
             self._state.thread(thread_id)

@@ -7,15 +7,36 @@ import socket
 import threading
 import time
 from collections.abc import Sequence
+from typing import Any
 
 import uvicorn
 
+from streamkit.mockserver._responses import ResponseScene
 from streamkit.mockserver._routes import MockApp
 from streamkit.mockserver._state import DEFAULT_MAX_BODY_SIZE, Fault, RecordedRequest, Scene
 
-__all__ = ["MockAssistantsServer"]
+__all__ = ["MockAssistantsServer", "MockServer", "listening_socket"]
 
 _ABORT_MESSAGE = "ASGI callable returned without completing response."
+
+
+def listening_socket(host: str, port: int) -> socket.socket:
+    """A TCP socket bound to ``host``:``port`` (``0``: a free port), for uvicorn to listen on.
+
+    Raises:
+        OSError: the address cannot be bound (e.g. the port is in use).
+    """
+    # IPPROTO_TCP, not 0: asyncio turns Nagle off (TCP_NODELAY) on the connections it accepts
+    # only for a socket that names its protocol. With Nagle on, a response's body write waits
+    # for the ACK of its header write, which the client delays: 40 ms per request on Linux.
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+    except OSError:
+        sock.close()  # e.g. the port is in use: no socket is left to the GC
+        raise
+    return sock
 
 
 class _AbortFilter(logging.Filter):
@@ -25,18 +46,22 @@ class _AbortFilter(logging.Filter):
         return record.getMessage() != _ABORT_MESSAGE
 
 
-class MockAssistantsServer:
-    """A local Assistants-API Runs server over real HTTP, scripted with :class:`Scene`\\ s.
+class MockServer:
+    """A local OpenAI server over real HTTP for both APIs, scripted with scenes.
+
+    The Assistants Runs endpoints play :class:`Scene`\\ s, ``POST /responses`` plays
+    :class:`ResponseScene`\\ s; one script holds both kinds, each consumed in order by its own
+    endpoints.
 
     Args:
-        script: the scenes, consumed in order by the run-creating endpoints.
+        script: the scenes (:class:`Scene` and :class:`ResponseScene`, in any mix).
         api_key: when set, every request must send ``Authorization: Bearer <api_key>`` or gets
             a 401 ``invalid_api_key``.
         chunk_size: the size of the chunks a stream is sent in.
         chunk_delay: seconds between the chunks of a stream.
         faults: HTTP errors for matching requests (:class:`Fault`), in order.
-        require_beta_header: answer 400, as the API does, to requests without
-            ``OpenAI-Beta: assistants=v2``.
+        require_beta_header: answer 400, as the API does, to Assistants requests without
+            ``OpenAI-Beta: assistants=v2`` (the Responses endpoints never need it).
         repeat: when the script runs out, start it again (for a demo server).
         max_body_size: the largest request body read (default 1 MiB); a larger one is not
             buffered but answered 413 in the API's error shape (and the connection closed).
@@ -52,7 +77,7 @@ class MockAssistantsServer:
     def __init__(
         self,
         *,
-        script: Sequence[Scene] = (),
+        script: Sequence[Scene | ResponseScene] = (),
         api_key: str | None = None,
         chunk_size: int = 64,
         chunk_delay: float = 0.0,
@@ -94,13 +119,7 @@ class MockAssistantsServer:
         if self._thread is not None:
             msg = "the mock server is already running"
             raise RuntimeError(msg)
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        try:
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            sock.bind((self._host, self._port))
-        except OSError:
-            sock.close()  # e.g. the port is in use: no socket is left to the GC
-            raise
+        sock = listening_socket(self._host, self._port)
         port = sock.getsockname()[1]
         config = uvicorn.Config(
             self.app,
@@ -147,7 +166,7 @@ class MockAssistantsServer:
         self._server = self._thread = None
         logging.getLogger("uvicorn.error").removeFilter(self._log_filter)
 
-    def __enter__(self) -> MockAssistantsServer:
+    def __enter__(self) -> MockServer:
         self.start()
         return self
 
@@ -156,8 +175,8 @@ class MockAssistantsServer:
 
     # --- scripting ---------------------------------------------------------------------------
 
-    def add_scene(self, scene: Scene) -> None:
-        """Append ``scene`` to the script (it is consumed after the ones already there)."""
+    def add_scene(self, scene: Scene | ResponseScene) -> None:
+        """Append ``scene`` to its API's script (consumed after the ones already there)."""
         self._api.add_scene(scene)
 
     def add_fault(self, fault: Fault) -> None:
@@ -168,7 +187,8 @@ class MockAssistantsServer:
         """Know the state at the end of ``scene`` without anyone requesting it.
 
         For runs that started before the test: e.g. load a stream ending in
-        ``requires_action`` so that a ``submit_tool_outputs`` request finds its run.
+        ``requires_action`` so that a ``submit_tool_outputs`` request finds its run. (For a
+        response, see :meth:`load_response`.)
 
         Args:
             scene: the stream whose final runs and steps to keep.
@@ -178,5 +198,62 @@ class MockAssistantsServer:
 
     @property
     def scenes_left(self) -> int:
-        """How many scenes of the script have not been consumed yet."""
+        """How many :class:`Scene`\\ s (Runs) of the script have not been consumed yet."""
         return self._api.scenes_left
+
+    @property
+    def response_scenes_left(self) -> int:
+        """How many :class:`ResponseScene`\\ s of the script have not been consumed yet."""
+        return self._api.responses.scenes_left
+
+    # --- responses ---------------------------------------------------------------------------
+
+    def load_response(
+        self, scene: ResponseScene, *, background: bool = False, store: bool = True
+    ) -> str:
+        """Make the response of ``scene`` as if a create had asked for it, without a request.
+
+        For responses that started before the test: retrieve, resume, cancel, delete and
+        ``previous_response_id`` find it. Returns its id.
+
+        Args:
+            scene: the response to make (its faults do not apply; ``hold_after_events`` does).
+            background: as if created with ``background: true`` (resumable with
+                ``starting_after``, cancellable).
+            store: as if created with ``store`` (``False``: not retrievable, unless background).
+
+        Raises:
+            ValueError: the scene's stream has no event carrying a response (no id to use).
+        """
+        return self._api.responses.load(scene, background=background, store=store)
+
+    @property
+    def response_ids(self) -> list[str]:
+        """The ids of every response made so far (deleted ones too), oldest first."""
+        return self._api.responses.response_ids
+
+    def response(self, response_id: str) -> dict[str, Any]:
+        """The response ``response_id`` as ``GET /responses/{id}`` would show it now.
+
+        Raises:
+            KeyError: no response has that id.
+        """
+        return self._api.responses.stored(response_id)
+
+    def release(self, response_id: str | None = None, *, events: int | None = None) -> None:
+        """Let responses held by ``hold_after_events`` run on (streams waiting get the rest).
+
+        Call it from any thread, e.g. the test's, while a client reads a stream.
+
+        Args:
+            response_id: the response to release (default: every held one).
+            events: produce only this many more events, then hold again (default: the rest).
+
+        Raises:
+            KeyError: no response has that id.
+        """
+        self._api.responses.release(response_id, events=events)
+
+
+#: The former name of :class:`MockServer`, from when it served the Assistants API only.
+MockAssistantsServer = MockServer

@@ -197,16 +197,24 @@ class Scene:
 
 @attrs.frozen
 class Fault:
-    """An HTTP error for the first ``times`` requests matching ``method`` and ``path``.
+    """A fault for the first ``times`` requests matching ``method`` and ``path``.
 
-    Faults apply to every endpoint, streaming or not, and are checked (in the order given)
-    after authentication and before the request is handled; a faulted run-creating request does
-    not consume a scene. Several faults on one path fire one after the other::
+    Two kinds. An HTTP error (``status``): checked (in the order given) after authentication and
+    before the request is handled, on every endpoint, streaming or not; a faulted
+    scene-consuming request does not consume a scene. Several faults on one path fire one after
+    the other::
 
         faults=[Fault("GET", "/threads/t/runs/r", 500),
                 Fault("GET", "/threads/t/runs/r", 429, retry_after=0.2)]
 
     gives a 500, then a 429, then the run.
+
+    A stream fault (``drop_after_events`` and/or ``chunk_delay``, no ``status``): applies to the
+    next matching requests answered with a stream (a streamed create, a streamed
+    ``submit_tool_outputs``, a ``GET /responses/{id}?stream=true`` resume) and overrides the
+    scene's own stream faults for them. It is how a resume stream is cut::
+
+        Fault("GET", "/responses/*", drop_after_events=3)
 
     Attributes:
         method: the HTTP method, e.g. ``"GET"`` (case-insensitive).
@@ -214,16 +222,45 @@ class Fault:
             also accepted); ``fnmatch`` wildcards work: ``"/threads/*/runs/*"``.
         status: the HTTP status to answer with (400-599).
         retry_after: the ``Retry-After`` header in seconds (also sent as ``retry-after-ms``).
-        times: how many matching requests get the error.
+        times: how many matching requests get the fault.
         error: the ``error`` object of the body (default: the API's usual one for ``status``).
+        drop_after_events: end the stream after this many events (``0``: right after the
+            headers), without its terminal event.
+        abrupt: with ``drop_after_events``, break the HTTP framing too (the connection closes
+            mid-response): the client's HTTP library raises instead of seeing a clean end.
+        chunk_delay: seconds between the chunks of the stream.
     """
 
     method: str = attrs.field(converter=_upper)
     path: str
-    status: int = attrs.field(validator=_check_status)
+    status: int | None = attrs.field(default=None, validator=_check_status)
     retry_after: float | None = attrs.field(default=None, kw_only=True)
     times: int = attrs.field(default=1, kw_only=True, validator=attrs.validators.ge(1))
     error: Mapping[str, Any] | None = attrs.field(default=None, kw_only=True)
+    drop_after_events: int | None = attrs.field(
+        default=None, kw_only=True, validator=attrs.validators.optional(attrs.validators.ge(0))
+    )
+    abrupt: bool = attrs.field(default=False, kw_only=True)
+    chunk_delay: float | None = attrs.field(
+        default=None, kw_only=True, validator=attrs.validators.optional(attrs.validators.ge(0))
+    )
+
+    def __attrs_post_init__(self) -> None:
+        on_stream = self.drop_after_events is not None or self.chunk_delay is not None
+        if self.status is None and not on_stream:
+            msg = "a Fault needs a status, or drop_after_events / chunk_delay for a stream"
+            raise ValueError(msg)
+        if self.status is not None and on_stream:
+            msg = "a Fault is either an HTTP status or a stream fault, not both"
+            raise ValueError(msg)
+        if self.abrupt and self.drop_after_events is None:
+            msg = "abrupt needs drop_after_events"
+            raise ValueError(msg)
+
+    @property
+    def on_stream(self) -> bool:
+        """Whether this fault acts on a stream (a drop or slow chunks) rather than a status."""
+        return self.status is None
 
     def matches(self, method: str, path: str) -> bool:
         """Whether a request with ``method`` and ``path`` (after ``/v1``) is one of this fault's."""
