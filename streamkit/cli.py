@@ -261,10 +261,13 @@ def _watch(args: argparse.Namespace) -> int:
 
     if args.thread is not None:
         return _watch_run(args, view)
+    if args.response is not None:
+        return _watch_response(args)
     name = args.source
     if name is None:
         print(
-            "streamkit: error: watch takes a SOURCE, or --thread and --assistant", file=sys.stderr
+            "streamkit: error: watch takes a SOURCE, --thread and --assistant, or --response",
+            file=sys.stderr,
         )
         return 2
     try:
@@ -327,6 +330,35 @@ def _watch_run(args: argparse.Namespace, view: ModuleType) -> int:
         return 130
     except ValueError as exc:  # no API key
         print(f"streamkit: error: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _watch_response(args: argparse.Namespace) -> int:
+    """Attach to a background response and show it live (``--response``).
+
+    Its events are streamed from the start (``GET /responses/{id}?stream=true``),
+    then live; a dropped connection is resumed after the last event shown.
+    """
+    from streamkit._assistants.client import Client
+    from streamkit._view_responses import ResponseLiveView
+
+    live = ResponseLiveView()
+    try:
+        with Client(api_key=args.api_key, base_url=args.base_url) as client:
+            stream = client.responses.resume(args.response, starting_after=None, handler=live)
+            stream.until_done()
+    except KeyboardInterrupt:
+        live.console.out("\ninterrupted; received so far:", highlight=False)
+        live.console.out(live.summary(), end="", highlight=False)
+        return 130
+    except ValueError as exc:  # no API key
+        print(f"streamkit: error: {exc}", file=sys.stderr)
+        return 1
+    except StreamkitError as exc:
+        live.console.out("received before the error:", highlight=False)
+        live.console.out(live.summary(), end="", highlight=False)
+        _error(f"response {args.response}", str(exc))
         return 1
     return 0
 
@@ -742,6 +774,11 @@ def _parser() -> argparse.ArgumentParser:
         "--thread", help="start a run on this thread and watch it (with --assistant)"
     )
     watch.add_argument("--assistant", help="the assistant for --thread")
+    watch.add_argument(
+        "--response",
+        metavar="ID",
+        help="attach to this background response and watch it (from its start, then live)",
+    )
     watch.add_argument("--base-url", help="the API's URL (default: OPENAI_BASE_URL, else OpenAI)")
     watch.add_argument("--api-key", help="the API key (default: OPENAI_API_KEY)")
     watch.add_argument(

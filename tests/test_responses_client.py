@@ -215,7 +215,9 @@ def test_a_broken_background_stream_is_resumed(flavour: Flavour) -> None:
 
 def test_fruitless_resumes_are_bounded(flavour: Flavour) -> None:
     first = b"".join(blocks(INITIAL)[:4])
-    empty: list[Answer] = [stream_of(b"") for _ in range(3)]
+    running = dict(terminal(INITIAL), status="in_progress")
+    # Each fruitless resume is followed by a read back: still running.
+    empty: list[Answer] = [a for _ in range(3) for a in (stream_of(b""), json_of(running))]
     sleeps: list[float] = []
     server = Server(flavour, stream_of(first), *empty)
     client = flavour.client(server, sleeps=sleeps)
@@ -224,7 +226,7 @@ def test_fruitless_resumes_are_bounded(flavour: Flavour) -> None:
         stream.until_done()
     assert caught.value.limit == "max_resumes"
     assert sleeps == [0.5, 1.0]  # backoff between the fruitless ones
-    assert len(server.requests) == 4
+    assert len(server.requests) == 7
 
 
 def test_a_cut_stream_that_is_not_background_is_read_back(flavour: Flavour) -> None:

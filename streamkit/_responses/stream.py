@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import AsyncIterator, Callable, Iterator, Mapping
+from collections.abc import AsyncIterator, Callable, Generator, Iterator, Mapping
 from typing import Any
 
 from streamkit._engine.driver import Apply, Driver, Fetch, Flow, Invoke, Read, ReadEnded, Sleep
@@ -172,15 +172,9 @@ def _settle(
         return
     polls = 0
     while True:
-        payload = yield Fetch(endpoints.retrieve(response.id).request)
-        current = endpoints.retrieve(response.id).parse(payload)
+        status = yield from _read_back(response.id)
         polls += 1
-        if current.status in _TERMINAL:
-            # Fed as its terminal event: authoritative, and Changes and
-            # callbacks carry on as if the stream had not been cut.
-            name = f"response.{current.status}"
-            data = json.dumps({"type": name, "response": payload})
-            yield Apply([ServerSentEvent(event=name, data=data)])
+        if status in _TERMINAL:
             return
         elapsed = clock() - start
         limit: tuple[str, float] | None = None
@@ -191,10 +185,26 @@ def _settle(
         if limit is not None:
             msg = (
                 f"the stream of the response {response.id} was cut and it was not done after "
-                f"{polls} reads in {elapsed:.1f} s ({limit[0]}={limit[1]}); it is {current.status}"
+                f"{polls} reads in {elapsed:.1f} s ({limit[0]}={limit[1]}); it is {status}"
             )
             raise LimitExceededError(msg, limit=limit[0], value=limit[1])
         yield Sleep(poll_interval)
+
+
+def _read_back(response_id: str) -> Generator[Any, Any, str]:
+    """Read the response back; if it is done, feed it as its terminal event. Its status.
+
+    Fed so, it is authoritative, and Changes and callbacks carry on as if the
+    stream had not been cut.
+    """
+    call = endpoints.retrieve(response_id)
+    payload = yield Fetch(call.request)
+    status = call.parse(payload).status or ""
+    if status in _TERMINAL:
+        name = f"response.{status}"
+        data = json.dumps({"type": name, "response": payload})
+        yield Apply([ServerSentEvent(event=name, data=data)])
+    return status
 
 
 def _resume(
@@ -206,8 +216,10 @@ def _resume(
 ) -> Flow:
     """Resume a background response after the last applied sequence number, until it ends.
 
-    A resume that brings new events starts the count afresh; ``max_resumes``
-    fruitless ones in a row (the backoff doubling between them) raise.
+    A resume that brings new events starts the count afresh. After one that
+    brings nothing, the response is read back: one that ended with no terminal
+    event to replay (cancelled) is applied so. ``max_resumes`` fruitless ones
+    in a row (the backoff doubling between them) raise.
     """
     fruitless = 0
     delay = resume_backoff
@@ -227,7 +239,15 @@ def _resume(
             response_id, starting_after=accumulator.last_sequence_number
         )
         yield Read(request=request)
-        fruitless = 0 if accumulator.position > before else fruitless + 1
+        if accumulator.position > before:
+            fruitless = 0
+            continue
+        fruitless += 1
+        # Nothing new: it may have ended without a terminal event to replay
+        # (a cancelled response has none): read it back.
+        status = yield from _read_back(response_id)
+        if status in _TERMINAL:
+            return
 
 
 def _check_known(
