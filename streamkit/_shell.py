@@ -28,9 +28,9 @@ from streamkit._engine.driver import (
     ReadEnded,
     Sleep,
 )
-from streamkit._engine.requests import Request
+from streamkit._engine.requests import RETRY_STATUSES, Request
 from streamkit._sources import DEFAULT_CHUNK_SIZE, decode, iter_local_bytes
-from streamkit.errors import StreamkitError, TransportError
+from streamkit.errors import ResponseError, StreamkitError, TransportError
 from streamkit.sse import SSEDecoder
 
 __all__ = ["AsyncShell", "AsyncTransportLike", "SyncShell", "TransportLike"]
@@ -67,6 +67,13 @@ def _attach(error: StreamkitError, driver: Driver) -> None:
     """Attach what was received before an error to it (``error.accumulator``)."""
     holder: Any = error
     holder.accumulator = driver.accumulator
+
+
+def _may_retry(error: StreamkitError) -> bool:
+    """Whether opening a request again may succeed: a connection error, or a status retried."""
+    if isinstance(error, ResponseError):
+        return error.status_code in RETRY_STATUSES
+    return True
 
 
 def _is_httpx(source: Any) -> bool:
@@ -192,7 +199,12 @@ class SyncShell:
                 driver.ended()
             return ReadEnded()
         opened = self._transport_().open(action.request)
-        chunks = opened.__enter__()
+        try:
+            chunks = opened.__enter__()
+        except (TransportError, ResponseError) as failed:
+            if action.reopen_safe and _may_retry(failed):
+                return ReadEnded(failed)
+            raise
         self._closing = partial(opened.__exit__, None, None, None)
         try:
             for sse in decode(chunks, _decoder(action)):
@@ -254,7 +266,13 @@ class AsyncShell:
                     break
                 reply = None
                 if isinstance(action, Read):
-                    chunks, decoder, finish = await self._open(action)
+                    try:
+                        chunks, decoder, finish = await self._open(action)
+                    except (TransportError, ResponseError) as failed:
+                        if not (action.reopen_safe and _may_retry(failed)):
+                            raise
+                        reply = ReadEnded(failed)
+                        continue
                     ended = ReadEnded()
                     try:
                         # Chunk by chunk, each chunk's events fed and yielded in turn.

@@ -409,3 +409,33 @@ def test_parallel_calls_are_answered_together_and_async_ones_concurrently(
         {"type": "function_call_output", "call_id": "call_1", "output": "echo 1"},
         {"type": "function_call_output", "call_id": "call_2", "output": "echo 2"},
     ]
+
+
+def test_a_resume_that_cannot_connect_is_tried_again(flavour: Flavour) -> None:
+    """A connection error (or a 503) opening a resume is a fruitless resume: backed off, retried."""
+    first = b"".join(blocks(INITIAL)[:5])
+
+    def refused(_flavour: Flavour, request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("connection refused", request=request)
+
+    unavailable = json_of({"error": {"message": "try later", "type": "server_error"}}, 503)
+    sleeps: list[float] = []
+    server = Server(flavour, stream_of(first), refused, unavailable, stream_of(RESUMED))
+    client = flavour.client(server, sleeps=sleeps, max_retries=0)
+    stream = client.responses.stream(model="m", input="x", background=True)
+    assert to_dict(stream.final_response()) == terminal(INITIAL)
+    assert sleeps == [0.5, 1.0]
+    assert [m for m, _p, _q, _b in server.requests] == ["POST", "GET", "GET", "GET"]
+
+
+def test_a_resume_of_an_unknown_response_is_an_error(flavour: Flavour) -> None:
+    """A 404 opening a resume is not retried: it will not get better."""
+    first = b"".join(blocks(INITIAL)[:5])
+    missing = json_of(
+        {"error": {"message": "No response found", "type": "invalid_request_error"}}, 404
+    )
+    server = Server(flavour, stream_of(first), missing)
+    stream = flavour.client(server).responses.stream(model="m", input="x", background=True)
+    with pytest.raises(streamkit.ResponseError, match="404"):
+        stream.until_done()
+    assert len(server.requests) == 2

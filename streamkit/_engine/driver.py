@@ -283,6 +283,10 @@ class Read:
     max_event_size: int | None = DEFAULT_MAX_EVENT_SIZE
     #: The read size for local files and paths (None: the shell's default).
     chunk_size: int | None = None
+    #: The request may be sent again (a GET of events already sent): a failure
+    #: to open it that a retry may cure (a connection error, 408/409/429/5xx)
+    #: ends the read as broken, for the flow to decide, instead of raising.
+    reopen_safe: bool = False
 
 
 @attrs.frozen

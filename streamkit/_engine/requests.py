@@ -12,7 +12,11 @@ from typing import Any
 
 import attrs
 
-__all__ = ["Request"]
+__all__ = ["RETRY_STATUSES", "Request"]
+
+#: HTTP statuses after which sending the same request again may succeed
+#: (timeouts, conflicts, rate limits, server errors).
+RETRY_STATUSES = frozenset({408, 409, 429, 500, 502, 503, 504})
 
 
 @attrs.frozen(kw_only=True)

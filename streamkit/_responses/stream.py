@@ -238,16 +238,17 @@ def _resume(
         request = endpoints.resume_request(
             response_id, starting_after=accumulator.last_sequence_number
         )
-        yield Read(request=request)
+        ended: ReadEnded = yield Read(request=request, reopen_safe=True)
         if accumulator.position > before:
             fruitless = 0
             continue
         fruitless += 1
-        # Nothing new: it may have ended without a terminal event to replay
-        # (a cancelled response has none): read it back.
-        status = yield from _read_back(response_id)
-        if status in _TERMINAL:
-            return
+        if ended.broken is None:
+            # The server answered with nothing new: the response may have ended
+            # without a terminal event to replay (a cancelled one has none).
+            status = yield from _read_back(response_id)
+            if status in _TERMINAL:
+                return
 
 
 def _check_known(
