@@ -19,10 +19,19 @@ client keeps to itself (:func:`split_options`) and never sends.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, Final, Literal, TypeAlias
 
 from typing_extensions import Required, TypedDict
+
+from streamkit._engine.tools import (
+    MAX_POLLS,
+    MAX_TOOL_ROUNDS,
+    POLL_DEADLINE,
+    ToolErrors,
+    ToolFunction,
+    UnknownFunctions,
+)
 
 __all__ = [
     "FILE_SEARCH_CONTENT",
@@ -63,18 +72,6 @@ FILE_SEARCH_CONTENT: Final = "step_details.tool_calls[*].file_search.results[*].
 RunStepInclude: TypeAlias = Literal["step_details.tool_calls[*].file_search.results[*].content"]
 #: A list's sort order by ``created_at``.
 Order: TypeAlias = Literal["asc", "desc"]
-#: What the tool loop does with a function that raises: submit its error text, or raise it.
-ToolErrors: TypeAlias = Literal["submit", "raise"]
-#: A Python function the tool loop calls with a tool call's parsed JSON arguments.
-ToolFunction: TypeAlias = Callable[..., Any]
-#: What the tool loop does with a call naming no given function: raise ToolError, or submit.
-UnknownFunctions: TypeAlias = Literal["raise", "submit"]
-#: The default bound of tool-output rounds for one run (``max_tool_rounds``).
-MAX_TOOL_ROUNDS: Final = 16
-#: The default bound of recovery's reads of a run that has not settled (``max_polls``).
-MAX_POLLS: Final = 600
-#: The default seconds recovery may poll a run before giving up (``poll_deadline``).
-POLL_DEADLINE: Final = 600.0
 ReasoningEffort: TypeAlias = Literal["none", "minimal", "low", "medium", "high", "xhigh", "max"]
 
 

@@ -21,8 +21,6 @@ naming no given function raises :class:`~streamkit.errors.ToolError`
 
 from __future__ import annotations
 
-import inspect
-import json
 import time
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from typing import Any
@@ -48,6 +46,13 @@ from streamkit._assistants.params import (
 )
 from streamkit._engine.driver import Apply, Driver, Fetch, Flow, Invoke, Read, ReadEnded, Sleep
 from streamkit._engine.requests import Request
+from streamkit._engine.tools import (
+    as_output,
+    checked_tool_errors,
+    checked_unknown_functions,
+    output_text,
+    tool_thunk,
+)
 from streamkit._shell import AsyncShell, AsyncTransportLike, SyncShell, TransportLike
 from streamkit.errors import LimitExceededError, StreamkitError, ToolError, TransportError
 from streamkit.models.events import EVENT_CLASSES
@@ -132,7 +137,12 @@ def run_flow(
         if outputs is None:
             if unknown_functions == "raise":
                 _check_known(functions, run, calls)
-            results = yield Invoke([_tool_thunk(functions, call) for call in calls])
+            results = yield Invoke(
+                [
+                    tool_thunk(functions, call.function.name, call.function.arguments)
+                    for call in calls
+                ]
+            )
             outputs = [
                 tool_output(call, result, tool_errors)
                 for call, result in zip(calls, results, strict=True)
@@ -222,11 +232,6 @@ def awaited_calls(run: m.Run | None) -> tuple[m.RequiredActionFunctionToolCall, 
     return run.required_action.submit_tool_outputs.tool_calls
 
 
-def as_output(value: Any) -> str:
-    """A tool function's result as the output string: a string as is, else JSON."""
-    return value if isinstance(value, str) else json.dumps(value)
-
-
 def as_tool_outputs(outputs: Any) -> list[Mapping[str, Any]]:
     """Outputs as given by a handler (a list, or ``{tool_call_id: output}``) as the API's list."""
     if isinstance(outputs, Mapping):
@@ -251,53 +256,11 @@ def _check_known(
             )
 
 
-def _tool_thunk(
-    functions: Mapping[str, ToolFunction], call: m.RequiredActionFunctionToolCall
-) -> Callable[[], Any]:
-    """Calling the function a tool call names with its parsed JSON arguments (may be awaitable)."""
-
-    def invoke() -> Any:
-        function = functions.get(call.function.name)
-        if function is None:
-            msg = f"no function named {call.function.name!r} was given"
-            raise LookupError(msg)
-        arguments = json.loads(call.function.arguments or "{}")
-        return function(**arguments) if isinstance(arguments, dict) else function(arguments)
-
-    return invoke
-
-
 def tool_output(
     call: m.RequiredActionFunctionToolCall, result: Any, tool_errors: ToolErrors
 ) -> dict[str, str]:
     """The output to submit for a call: its result, or (a failure) its error text or a raise."""
-    if inspect.isawaitable(result):
-        # Only a sync shell hands one back (an async shell awaits it): an
-        # async function given to the sync client is a mistake to name.
-        close = getattr(result, "close", None)
-        if close is not None:
-            close()  # never awaited: closed here, so nothing warns later
-        msg = f"the function {call.function.name!r} is async: give it to the AsyncClient"
-        raise TypeError(msg)
-    if isinstance(result, BaseException):
-        if tool_errors == "raise" or not isinstance(result, Exception):
-            raise result
-        return {"tool_call_id": call.id, "output": f"error: {type(result).__name__}: {result}"}
-    return {"tool_call_id": call.id, "output": as_output(result)}
-
-
-def _checked(tool_errors: str) -> ToolErrors:
-    if tool_errors not in ("submit", "raise"):
-        msg = f"tool_errors must be 'submit' or 'raise', not {tool_errors!r}"
-        raise ValueError(msg)
-    return "submit" if tool_errors == "submit" else "raise"
-
-
-def _checked_unknown(unknown_functions: str) -> UnknownFunctions:
-    if unknown_functions not in ("raise", "submit"):
-        msg = f"unknown_functions must be 'raise' or 'submit', not {unknown_functions!r}"
-        raise ValueError(msg)
-    return "raise" if unknown_functions == "raise" else "submit"
+    return {"tool_call_id": call.id, "output": output_text(call.function.name, result, tool_errors)}
 
 
 # --- The shells ----------------------------------------------------------------------------
@@ -364,8 +327,8 @@ class _RunStreamBase:
             request,
             thread_id=thread_id,
             functions=dict(functions or {}),
-            tool_errors=_checked(tool_errors),
-            unknown_functions=_checked_unknown(unknown_functions),
+            tool_errors=checked_tool_errors(tool_errors),
+            unknown_functions=checked_unknown_functions(unknown_functions),
             max_tool_rounds=max_tool_rounds,
             recover=recover,
             poll_interval=poll_interval,
