@@ -21,6 +21,7 @@ from typing import Any, ClassVar
 
 from streamkit import models as m
 from streamkit._assistants.accumulator import Accumulator
+from streamkit._engine.callbacks import Registered
 from streamkit._engine.changes import Change
 from streamkit._engine.driver import Callback, Driver
 from streamkit.errors import StreamkitError
@@ -578,7 +579,7 @@ class AsyncEventHandler(_StreamState):
         """An event name this version does not know."""
 
 
-class Handlers(EventHandler):
+class Handlers(Registered, EventHandler):
     """Callbacks as decorated functions, for those who prefer them to a subclass::
 
         handlers = streamkit.Handlers()
@@ -595,37 +596,7 @@ class Handlers(EventHandler):
     dispatch as :class:`EventHandler` decides what fires when.
     """
 
-    def __init__(self) -> None:
-        self._registered: dict[str, list[Callable[..., Any]]] = {}
-
-    def on(self, name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-        """Register the decorated function for the callback ``name``.
-
-        Raises:
-            ValueError: ``name`` is not a callback (see :data:`CALLBACKS`).
-        """
-        key = name.replace(".", "_")
-        key = key if key.startswith("on_") else f"on_{key}"
-        if key not in CALLBACKS:
-            msg = f"no callback named {name!r}; choose one of: {', '.join(sorted(CALLBACKS))}"
-            raise ValueError(msg)
-
-        def register(function: Callable[..., Any]) -> Callable[..., Any]:
-            self._registered.setdefault(key, []).append(function)
-            return function
-
-        return register
-
-    def _call(self, name: str, arguments: tuple[Any, ...]) -> Any:
-        result = None
-        for function in self._registered.get(name, ()):
-            value = function(*arguments)
-            if value is not None:
-                result = value  # e.g. tool outputs from on_requires_action
-        return result
-
-    def _implemented(self) -> frozenset[str]:
-        return frozenset(self._registered)
+    callback_names: ClassVar[frozenset[str]] = CALLBACKS
 
 
 # --- Running a stream through a handler ------------------------------------------

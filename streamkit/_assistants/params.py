@@ -19,11 +19,13 @@ client keeps to itself (:func:`split_options`) and never sends.
 
 from __future__ import annotations
 
+import typing
 from collections.abc import Mapping, Sequence
 from typing import Any, Final, Literal, TypeAlias
 
 from typing_extensions import Required, TypedDict
 
+from streamkit._engine.calls import split_params
 from streamkit._engine.tools import (
     MAX_POLLS,
     MAX_TOOL_ROUNDS,
@@ -244,9 +246,8 @@ STREAM_OPTIONS: Final = StreamOptions.__optional_keys__ | StreamOptions.__requir
 
 def split_options(params: Mapping[str, Any]) -> tuple[dict[str, Any], StreamOptions]:
     """A streaming method's parameters split: (the API's, to send; the :class:`StreamOptions`)."""
-    sent = {key: value for key, value in params.items() if key not in STREAM_OPTIONS}
-    options: Any = {key: value for key, value in params.items() if key in STREAM_OPTIONS}
-    return sent, options
+    sent, options = split_params(params, STREAM_OPTIONS)
+    return sent, typing.cast(StreamOptions, options)
 
 
 # --- Lists ------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ naming no given function raises :class:`~streamkit.errors.ToolError`
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator, Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from streamkit import models as m
@@ -53,7 +53,8 @@ from streamkit._engine.tools import (
     output_text,
     tool_thunk,
 )
-from streamkit._shell import AsyncShell, AsyncTransportLike, SyncShell, TransportLike
+from streamkit._shell import AsyncTransportLike, TransportLike
+from streamkit._streams import AsyncEventStream, EventStream
 from streamkit.errors import LimitExceededError, StreamkitError, ToolError, TransportError
 from streamkit.models.events import EVENT_CLASSES
 
@@ -349,7 +350,7 @@ class _RunStreamBase:
         return run
 
 
-class RunStream(_RunStreamBase):
+class RunStream(_RunStreamBase, EventStream[m.StreamEvent]):
     """A streaming run: a context manager and an iterator of typed events.
 
     It owns an :class:`~streamkit.Accumulator` (:attr:`accumulator`) that sees
@@ -367,35 +368,7 @@ class RunStream(_RunStreamBase):
     """
 
     def _start(self, flow: Flow, handler: EventHandler | None, transport: TransportLike) -> None:
-        call = dispatch(handler) if handler is not None else None
-        self._shell = SyncShell(self._driver, call, transport)
-        self._steps = self._shell.run(flow)
-
-    def __enter__(self) -> RunStream:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
-
-    def __iter__(self) -> Iterator[m.StreamEvent]:
-        driver = self._driver
-        for _ in self._steps:
-            event = driver.event()
-            if event is not None:
-                yield event
-
-    def close(self) -> None:
-        """Close the connection; no event or callback comes after it (also from a callback)."""
-        self._shell.close()
-        steps: Any = self._steps  # a generator
-        if not steps.gi_running:  # from a callback, the loop stops once it returns
-            steps.close()
-
-    def until_done(self) -> RunStream:
-        """Read the stream (and any tool-output continuations) to the end."""
-        for _ in self._steps:
-            pass
-        return self
+        self._run(flow, dispatch(handler) if handler is not None else None, transport)
 
     def final_run(self) -> m.Run:
         """The run's last terminal state (requires_action counts) after :meth:`until_done`.
@@ -413,18 +386,8 @@ class RunStream(_RunStreamBase):
         """Every message of the run, after :meth:`until_done`."""
         return list(self.until_done().accumulator.messages.values())
 
-    @property
-    def text_deltas(self) -> Iterator[str]:
-        """The text fragments as they arrive (the stream is read as they are taken)."""
-        texts = self._driver.texts
-        seen = 0
-        for _ in self._steps:
-            while seen < len(texts):
-                yield texts[seen]
-                seen += 1
 
-
-class AsyncRunStream(_RunStreamBase):
+class AsyncRunStream(_RunStreamBase, AsyncEventStream[m.StreamEvent]):
     """The async :class:`RunStream`: ``async with``, ``async for``, ``await until_done()``.
 
     Tool functions may be ``async def``; the calls of one ``requires_action``
@@ -434,35 +397,7 @@ class AsyncRunStream(_RunStreamBase):
     def _start(
         self, flow: Flow, handler: AsyncEventHandler | None, transport: AsyncTransportLike
     ) -> None:
-        call = adispatch(handler) if handler is not None else None
-        self._shell = AsyncShell(self._driver, call, transport)
-        self._steps = self._shell.run(flow)
-
-    async def __aenter__(self) -> AsyncRunStream:
-        return self
-
-    async def __aexit__(self, *exc_info: object) -> None:
-        await self.close()
-
-    async def __aiter__(self) -> AsyncIterator[m.StreamEvent]:
-        driver = self._driver
-        async for _ in self._steps:
-            event = driver.event()
-            if event is not None:
-                yield event
-
-    async def close(self) -> None:
-        """Close the connection; no event or callback comes after it (also from a callback)."""
-        await self._shell.close()
-        steps: Any = self._steps  # an async generator
-        if not steps.ag_running:  # from a callback, the loop stops once it returns
-            await steps.aclose()
-
-    async def until_done(self) -> AsyncRunStream:
-        """Read the stream (and any continuations) to the end."""
-        async for _ in self._steps:
-            pass
-        return self
+        self._run(flow, adispatch(handler) if handler is not None else None, transport)
 
     async def final_run(self) -> m.Run:
         """The run's last terminal state (requires_action counts)."""
@@ -475,13 +410,3 @@ class AsyncRunStream(_RunStreamBase):
     async def final_messages(self) -> list[m.Message]:
         """Every message of the run."""
         return list((await self.until_done()).accumulator.messages.values())
-
-    @property
-    async def text_deltas(self) -> AsyncIterator[str]:
-        """The text fragments as they arrive."""
-        texts = self._driver.texts
-        seen = 0
-        async for _ in self._steps:
-            while seen < len(texts):
-                yield texts[seen]
-                seen += 1

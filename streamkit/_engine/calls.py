@@ -29,6 +29,7 @@ __all__ = [
     "make_call",
     "next_page_params",
     "parse_as",
+    "split_params",
 ]
 
 T = TypeVar("T")
@@ -184,3 +185,12 @@ def listing_parser(
         )
 
     return parse
+
+
+def split_params(
+    params: Mapping[str, Any], own: frozenset[str]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Keyword parameters split: (the API's, to send; streamkit's ``own``, never sent)."""
+    sent = {key: value for key, value in params.items() if key not in own}
+    kept = {key: value for key, value in params.items() if key in own}
+    return sent, kept

@@ -15,9 +15,10 @@ implements.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any, ClassVar, get_args
 
+from streamkit._engine.callbacks import Registered
 from streamkit._engine.changes import Change
 from streamkit._engine.driver import Callback, Driver
 from streamkit._responses.accumulator import (
@@ -538,7 +539,7 @@ class AsyncResponseEventHandler(_StreamState):
         """An event type this version does not know, with its payload."""
 
 
-class ResponseHandlers(ResponseEventHandler):
+class ResponseHandlers(Registered, ResponseEventHandler):
     """Callbacks as decorated functions::
 
         handlers = streamkit.ResponseHandlers()
@@ -554,37 +555,7 @@ class ResponseHandlers(ResponseEventHandler):
     functions may share a name; they run in the order they were registered.
     """
 
-    def __init__(self) -> None:
-        self._registered: dict[str, list[Callable[..., Any]]] = {}
-
-    def on(self, name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-        """Register the decorated function for the callback ``name``.
-
-        Raises:
-            ValueError: ``name`` is not a callback (see :data:`CALLBACKS`).
-        """
-        key = name.replace(".", "_")
-        key = key if key.startswith("on_") else f"on_{key}"
-        if key not in CALLBACKS:
-            msg = f"no callback named {name!r}; choose one of: {', '.join(sorted(CALLBACKS))}"
-            raise ValueError(msg)
-
-        def register(function: Callable[..., Any]) -> Callable[..., Any]:
-            self._registered.setdefault(key, []).append(function)
-            return function
-
-        return register
-
-    def _call(self, name: str, arguments: tuple[Any, ...]) -> Any:
-        result = None
-        for function in self._registered.get(name, ()):
-            value = function(*arguments)
-            if value is not None:
-                result = value
-        return result
-
-    def _implemented(self) -> frozenset[str]:
-        return frozenset(self._registered)
+    callback_names: ClassVar[frozenset[str]] = CALLBACKS
 
 
 AnyResponseHandler = ResponseEventHandler | AsyncResponseEventHandler

@@ -15,11 +15,13 @@ keeps to itself (:func:`split_options`) and never sends.
 
 from __future__ import annotations
 
+import typing
 from collections.abc import Mapping, Sequence
 from typing import Any, Final, Literal, TypeAlias
 
 from typing_extensions import TypedDict
 
+from streamkit._engine.calls import split_params
 from streamkit._engine.tools import ToolErrors, ToolFunction, UnknownFunctions
 
 __all__ = [
@@ -138,9 +140,8 @@ STREAM_OPTIONS: frozenset[str] = frozenset(ResponseStreamOptions.__annotations__
 
 def split_options(params: Mapping[str, Any]) -> tuple[dict[str, Any], ResponseStreamOptions]:
     """``stream``'s parameters split: (the API's, to send; the :class:`ResponseStreamOptions`)."""
-    sent = {key: value for key, value in params.items() if key not in STREAM_OPTIONS}
-    options: Any = {key: value for key, value in params.items() if key in STREAM_OPTIONS}
-    return sent, options
+    sent, options = split_params(params, STREAM_OPTIONS)
+    return sent, typing.cast(ResponseStreamOptions, options)
 
 
 class InputItemListParams(TypedDict, total=False):

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import AsyncIterator, Callable, Generator, Iterator, Mapping
+from collections.abc import Callable, Generator, Mapping
 from typing import Any
 
 from streamkit._engine.driver import Apply, Driver, Fetch, Flow, Invoke, Read, ReadEnded, Sleep
@@ -50,7 +50,8 @@ from streamkit._responses.handlers import (
     driver_for,
 )
 from streamkit._responses.params import MAX_RESUMES, RESUME_BACKOFF
-from streamkit._shell import AsyncShell, AsyncTransportLike, SyncShell, TransportLike
+from streamkit._shell import AsyncTransportLike, TransportLike
+from streamkit._streams import AsyncEventStream, EventStream
 from streamkit.errors import LimitExceededError, StreamkitError, ToolError, TransportError
 from streamkit.models import responses as rm
 from streamkit.sse import ServerSentEvent
@@ -347,7 +348,7 @@ class _ResponseStreamBase:
         return response
 
 
-class ResponseStream(_ResponseStreamBase):
+class ResponseStream(_ResponseStreamBase, EventStream[Any]):
     """A streaming response: a context manager and an iterator of typed events.
 
     It owns a :class:`~streamkit.ResponseAccumulator` (:attr:`accumulator`)
@@ -366,35 +367,7 @@ class ResponseStream(_ResponseStreamBase):
     def _start(
         self, flow: Flow, handler: ResponseEventHandler | None, transport: TransportLike
     ) -> None:
-        call = handler._call if handler is not None else None
-        self._shell = SyncShell(self._driver, call, transport)
-        self._steps = self._shell.run(flow)
-
-    def __enter__(self) -> ResponseStream:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
-
-    def __iter__(self) -> Iterator[Any]:
-        driver = self._driver
-        for _ in self._steps:
-            event = driver.event()
-            if event is not None:
-                yield event
-
-    def close(self) -> None:
-        """Close the connection; no event or callback comes after it (also from a callback)."""
-        self._shell.close()
-        steps: Any = self._steps  # a generator
-        if not steps.gi_running:  # from a callback, the loop stops once it returns
-            steps.close()
-
-    def until_done(self) -> ResponseStream:
-        """Read the stream (resumes and tool-loop responses included) to the end."""
-        for _ in self._steps:
-            pass
-        return self
+        self._run(flow, handler._call if handler is not None else None, transport)
 
     def final_response(self) -> rm.Response:
         """The last response of the stream, as it ended (with the tool loop: the last one).
@@ -404,18 +377,8 @@ class ResponseStream(_ResponseStreamBase):
         """
         return self.until_done()._final_response()
 
-    @property
-    def text_deltas(self) -> Iterator[str]:
-        """The answer text as it arrives (the stream is read as it is taken)."""
-        texts = self._driver.texts
-        seen = 0
-        for _ in self._steps:
-            while seen < len(texts):
-                yield texts[seen]
-                seen += 1
 
-
-class AsyncResponseStream(_ResponseStreamBase):
+class AsyncResponseStream(_ResponseStreamBase, AsyncEventStream[Any]):
     """The async :class:`ResponseStream`: ``async with``, ``async for``, ``await until_done()``.
 
     Tool functions may be ``async def``; the calls of one response run concurrently.
@@ -424,46 +387,8 @@ class AsyncResponseStream(_ResponseStreamBase):
     def _start(
         self, flow: Flow, handler: AsyncResponseEventHandler | None, transport: AsyncTransportLike
     ) -> None:
-        call = handler._call if handler is not None else None
-        self._shell = AsyncShell(self._driver, call, transport)
-        self._steps = self._shell.run(flow)
-
-    async def __aenter__(self) -> AsyncResponseStream:
-        return self
-
-    async def __aexit__(self, *exc_info: object) -> None:
-        await self.close()
-
-    async def __aiter__(self) -> AsyncIterator[Any]:
-        driver = self._driver
-        async for _ in self._steps:
-            event = driver.event()
-            if event is not None:
-                yield event
-
-    async def close(self) -> None:
-        """Close the connection; no event or callback comes after it (also from a callback)."""
-        await self._shell.close()
-        steps: Any = self._steps  # an async generator
-        if not steps.ag_running:
-            await steps.aclose()
-
-    async def until_done(self) -> AsyncResponseStream:
-        """Read the stream to the end."""
-        async for _ in self._steps:
-            pass
-        return self
+        self._run(flow, handler._call if handler is not None else None, transport)
 
     async def final_response(self) -> rm.Response:
         """The last response of the stream, as it ended."""
         return (await self.until_done())._final_response()
-
-    @property
-    async def text_deltas(self) -> AsyncIterator[str]:
-        """The answer text as it arrives."""
-        texts = self._driver.texts
-        seen = 0
-        async for _ in self._steps:
-            while seen < len(texts):
-                yield texts[seen]
-                seen += 1
