@@ -541,6 +541,7 @@ def report(rows: list[Row], clients: Sequence[str], sizes: Sequence[int]) -> dic
                 "N",
                 "client",
                 "events/s",
+                "events/CPU-s",
                 "first event p50 ms",
                 "p99 ms",
                 "connections",
@@ -554,6 +555,7 @@ def report(rows: list[Row], clients: Sequence[str], sizes: Sequence[int]) -> dic
                     str(r.n),
                     r.client,
                     f"{r.events_per_s:,.0f}",
+                    f"{r.events_per_cpu_s:,.0f}",
                     f"{r.ttfe_p50_ms:,.0f}",
                     f"{r.ttfe_p99_ms:,.0f}",
                     str(r.connections),
@@ -572,7 +574,10 @@ def report(rows: list[Row], clients: Sequence[str], sizes: Sequence[int]) -> dic
     if "streamkit" not in clients or not others:
         return ratios
     print()
-    print("streamkit / other: events/s (higher is better); first event and RSS (lower is better)")
+    print(
+        "streamkit / other: events/s and events per second of the client's CPU time (higher "
+        "is better); first event and RSS (lower is better)"
+    )
     table = []
     for n in sizes:
         sk = by[("streamkit", n)]
@@ -580,6 +585,7 @@ def report(rows: list[Row], clients: Sequence[str], sizes: Sequence[int]) -> dic
             o = by[(other, n)]
             cell = {
                 "events_per_s": sk.events_per_s / o.events_per_s,
+                "events_per_cpu_s": sk.events_per_cpu_s / o.events_per_cpu_s,
                 "ttfe_p50": sk.ttfe_p50_ms / o.ttfe_p50_ms,
                 "ttfe_p99": sk.ttfe_p99_ms / o.ttfe_p99_ms,
                 "peak_rss": sk.peak_rss_mb / o.peak_rss_mb,
@@ -589,13 +595,21 @@ def report(rows: list[Row], clients: Sequence[str], sizes: Sequence[int]) -> dic
                 [str(n), f"streamkit / {other}"]
                 + [
                     f"{cell[k]:.2f}{TIMES}"
-                    for k in ("events_per_s", "ttfe_p50", "ttfe_p99", "peak_rss")
+                    for k in (
+                        "events_per_s",
+                        "events_per_cpu_s",
+                        "ttfe_p50",
+                        "ttfe_p99",
+                        "peak_rss",
+                    )
                 ]
             )
     print()
     print(
         markdown_table(
-            ["N", "ratio", "events/s", "first event p50", "p99", "peak RSS"], table, right_from=2
+            ["N", "ratio", "events/s", "events/CPU-s", "first event p50", "p99", "peak RSS"],
+            table,
+            right_from=2,
         )
     )
     if "openai" in others:

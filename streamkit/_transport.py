@@ -29,7 +29,6 @@ import asyncio
 import email.utils
 import os
 import random
-import ssl
 import time
 import typing
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Generator, Iterator
@@ -40,7 +39,7 @@ from typing import Any, Generic, Protocol, TypeAlias, TypeVar
 import attrs
 import httpx
 
-from streamkit._engine.requests import Request
+from streamkit._engine.requests import RETRY_STATUSES, Request
 from streamkit.errors import TransportError
 from streamkit.io import (
     acheck_response,
@@ -71,8 +70,6 @@ __all__ = [
 
 #: The public API, used when neither ``base_url`` nor ``OPENAI_BASE_URL`` is given.
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
-#: Statuses worth another try: timeouts, conflicts, rate limits, server errors.
-RETRY_STATUSES = frozenset({408, 409, 429, 500, 502, 503, 504})
 #: The longest exponential wait between two tries, in seconds (before jitter).
 MAX_BACKOFF = 8.0
 #: The longest ``Retry-After`` honoured, so a confused server cannot park a client for hours.
@@ -474,12 +471,14 @@ class _Pools:
 
     def __init__(self, timeout: float | httpx.Timeout) -> None:
         self._timeout = timeout
-        first = httpx.AsyncClient(timeout=timeout, limits=self.limits(0))
+        # One SSL context for every pool (as httpx would make for one): loading
+        # the CA certificates costs time and memory.
+        self._ssl = httpx.create_ssl_context(verify=True, trust_env=True)
+        first = httpx.AsyncClient(timeout=timeout, limits=self.limits(0), verify=self._ssl)
         #: The clients, the first made at once, the others when needed.
         self.clients = [first]
         #: Requests in flight per client.
         self.busy = [0]
-        self._ssl: ssl.SSLContext | None = None
 
     @staticmethod
     def limits(index: int) -> httpx.Limits:
@@ -506,8 +505,6 @@ class _Pools:
         self.busy[index] -= 1
 
     def _add(self) -> int:
-        if self._ssl is None:  # one context for the added pools: loading CAs costs time and memory
-            self._ssl = httpx.create_ssl_context(verify=True, trust_env=True)
         index = len(self.clients)
         self.clients.append(
             httpx.AsyncClient(

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import gzip
 import json
+import ssl
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
@@ -368,6 +369,8 @@ class TestPools:
                 await opened.__aexit__(None, None, None)
             seen.append(list(transport._pools.busy))
             assert await transport.send(Request(method="GET", path="/x")) == {"pool": 0}
+            jars = [pool.cookies.jar for pool in transport._pools.clients]
+            assert all(jar is jars[0] for jar in jars)  # a cookie set in one is sent by all
             await transport.aclose()
             seen.append([pool.is_closed for pool in transport._pools.clients])
             return seen
@@ -388,8 +391,8 @@ class TestPools:
         for options in others:  # no idle connections kept; one SSL context; one cookie jar
             limits = options["limits"]
             assert (2, 0) == (limits.max_connections, limits.max_keepalive_connections)
-            assert options["verify"] is others[0]["verify"]
-            assert options["verify"] is not True
+            assert options["verify"] is first["verify"]
+        assert isinstance(first["verify"], ssl.SSLContext)
         assert others[0]["cookies"] is others[1]["cookies"]
 
     def test_a_request_gives_its_place_back_however_it_ends(
