@@ -36,6 +36,7 @@ from tests.events import (
     step_obj,
     text_piece,
 )
+from tests.test_fuzz import uncached
 
 Json = dict[str, Any]
 
@@ -393,3 +394,109 @@ def test_a_run_ending_closes_only_its_own_objects() -> None:
     assert ["[1]", "("] == [call["function"]["arguments"] for call in calls]
     assert "two more" == to_dict(acc.messages["msg_2"])["content"][0]["text"]["value"]
     assert [] == acc.anomalies
+
+
+# --- Found by the fuzzer (tests/test_fuzz.py; the inputs are in tests/data/fuzz/) -------------
+
+
+def _response_event(payload: Json) -> ServerSentEvent:
+    return ServerSentEvent(payload["type"], json.dumps(payload))
+
+
+_ENVELOPE: Json = {
+    "id": "resp_1",
+    "object": "response",
+    "created_at": 1,
+    "status": "in_progress",
+    "model": "m",
+    "output": [],
+}
+_CALL_ITEM: Json = {
+    "id": "fc_1",
+    "type": "function_call",
+    "call_id": "call_1",
+    "name": "f",
+    "arguments": "{}",
+    "status": "completed",
+}
+
+
+@pytest.mark.parametrize("strict", STRICTNESS)
+def test_a_late_part_of_a_done_item_changes_nothing(strict: bool) -> None:
+    """A content part for an item already done is ignored: its item gets no ``content`` list.
+
+    The fuzzer found the part's list made before the item was found done (an
+    image generation item then read back with ``content: []``); the cached
+    snapshot hid it until something rebuilt the item.
+    """
+    events = [
+        _response_event({"type": "response.created", "sequence_number": 0, "response": _ENVELOPE}),
+        _response_event(
+            {
+                "type": "response.output_item.added",
+                "sequence_number": 1,
+                "output_index": 0,
+                "item": _CALL_ITEM,
+            }
+        ),
+        _response_event(
+            {
+                "type": "response.output_item.done",
+                "sequence_number": 2,
+                "output_index": 0,
+                "item": _CALL_ITEM,
+            }
+        ),
+    ]
+    late = _response_event(
+        {
+            "type": "response.content_part.added",
+            "sequence_number": 3,
+            "output_index": 0,
+            "item_id": "fc_1",
+            "content_index": 0,
+            "part": {"type": "output_text", "text": "", "annotations": []},
+        }
+    )
+    racc = streamkit.ResponseAccumulator(strict=strict)
+    feed_each(racc, events)
+    before = response_snapshots(racc)
+    assert [] == racc.feed(late)
+    assert ["late_delta"] == [a.kind for a in racc.anomalies]
+    with uncached():
+        assert response_snapshots(racc) == before
+    assert [_CALL_ITEM] == before["response"]["output"]
+
+
+@pytest.mark.parametrize("output", ["absent", None])
+@pytest.mark.parametrize("strict", STRICTNESS)
+def test_a_response_without_output_reads_the_same_fresh(strict: bool, output: Any) -> None:
+    """A response event without an ``output`` list: its snapshot, cached or built afresh, agrees.
+
+    The fuzzer found a response.in_progress (first) whose output key was
+    damaged: the accumulator gave the node an empty output list while its
+    cached snapshot had none. An item added later still lands in ``output``.
+    """
+    envelope = {key: value for key, value in _ENVELOPE.items() if key != "output"}
+    if output is None:
+        envelope["output"] = None
+    terminal = envelope | {"status": "completed"}
+    racc = streamkit.ResponseAccumulator(strict=strict)
+    racc.feed(_response_event({"type": "response.in_progress", "response": envelope}))
+    first = response_snapshots(racc)
+    with uncached():
+        assert response_snapshots(racc) == first
+    racc.feed(_response_event({"type": "response.completed", "response": terminal}))
+    done = response_snapshots(racc)
+    with uncached():
+        assert response_snapshots(racc) == done
+    assert done["final_response"] == terminal
+
+    racc = streamkit.ResponseAccumulator(strict=strict)
+    racc.feed(_response_event({"type": "response.created", "response": envelope}))
+    added = {"type": "response.output_item.added", "output_index": 0, "item": _CALL_ITEM}
+    racc.feed(_response_event(added))
+    with uncached():
+        fresh = response_snapshots(racc)
+    assert response_snapshots(racc) == fresh
+    assert [_CALL_ITEM] == fresh["response"]["output"]

@@ -814,8 +814,10 @@ class ResponseAccumulator(Engine):
             state = _Response(response_id, Node())
             state.node = node
             output = node.get("output")
-            node["output"] = Slots()
+            # A response sent without an output list keeps none (its cached
+            # snapshot has none): the first item added makes it.
             if output.__class__ is Slots:
+                node["output"] = Slots()
                 for index in sorted(output):
                     item_node = output[index]
                     self._adopt_item(state, index, item_node, tx)
@@ -932,8 +934,9 @@ class ResponseAccumulator(Engine):
         state.node = node
         state.items = {}
         state.by_id = {}
-        new_slots: Any = node.get("output") if output.__class__ is Slots else Slots()
-        node["output"] = Slots()
+        new_slots: Any = output if output.__class__ is Slots else Slots()
+        if output.__class__ is Slots:  # (else it has none, as its cached snapshot)
+            node["output"] = Slots()
         matched: set[int] = set()
         for position_, index in enumerate(sorted(new_slots)):
             item_node = new_slots[index]
@@ -1175,6 +1178,10 @@ class ResponseAccumulator(Engine):
         node = item.node
         if node.__class__ is not Node:
             raise Problem("type_conflict", "data", "a part of an item that is not an object")
+        if item.done:
+            # Ignored before anything is made for it (not even the item's list
+            # of parts: the event changes nothing, and reports no Change).
+            return self._late(item, name, "item")
         slots = node.get(area)
         if slots.__class__ is not Slots:
             if slots:  # held as something else: not a list of parts
@@ -1187,15 +1194,15 @@ class ResponseAccumulator(Engine):
             index = (max(slots) if done else max(slots) + 1) if slots else 0
             self._quirk("missing_index", name, item.id, key, "placed by the item's parts")
         _place_index(slots, index, ("data", key))
-        if not done and index > (max(slots) + 1 if slots else 0):
+        # (An index up to the count of parts held is no gap: no walk of them, as
+        # the last index held is at least the count less one.)
+        if not done and index > len(slots) and index > (max(slots) + 1 if slots else 0):
             # A part past the next free index: its item's indexes do not start at 0
             # (vLLM did not reset content_index per item): kept in its slot.
             self._quirk("index_gap", name, item.id, key, "a part added past the next index")
         reported = item.parts[area]
         held = slots.get(index)
         changes: list[Change[Any, Any, Any]] = []
-        if item.done:
-            return self._late(item, name, "item")
         if not done:
             if held is not None:
                 tx.problem("duplicate_created", ("data", key), f"{name} for a part already added")
@@ -1256,7 +1263,9 @@ class ResponseAccumulator(Engine):
         if slots.__class__ is not Slots:
             slots = Slots()
             tx.set(part, "logprobs", slots)
-        nxt = max(slots) + 1 if slots else 0
+        # Logprobs are only ever appended (or replaced whole), so the slots are
+        # dense and the next index is their count: no walk of them per delta.
+        nxt = len(slots)
         for offset, entry in enumerate(logprobs):
             path = (("data", "logprobs"), offset)
             typed = _built(_LOGPROB_HOOK, entry, path)
