@@ -39,6 +39,7 @@ if _typing.TYPE_CHECKING:
     from streamkit._consume import aconsume, atext_deltas, consume, text_deltas
     from streamkit._engine.changes import Anomaly, Change
     from streamkit._engine.convert import converter, parse_event, to_dict
+    from streamkit._export import PatchEncoder, PatchError, apply_patch, export_json
     from streamkit._replay import replay
     from streamkit._responses.accumulator import (
         ResponseAccumulator,
@@ -63,7 +64,7 @@ if _typing.TYPE_CHECKING:
         ToolError,
         TransportError,
     )
-    from streamkit.sse import DEFAULT_MAX_EVENT_SIZE, ServerSentEvent, SSEDecoder
+    from streamkit.sse import DEFAULT_MAX_EVENT_SIZE, ServerSentEvent, SSEDecoder, encode_sse
 
 # Public name -> the module that defines it.
 _LAZY: dict[str, str] = {
@@ -90,6 +91,9 @@ _LAZY: dict[str, str] = {
     ),
     **dict.fromkeys(["Anomaly", "Change"], "streamkit._engine.changes"),
     **dict.fromkeys(["converter", "parse_event", "to_dict"], "streamkit._engine.convert"),
+    **dict.fromkeys(
+        ["PatchEncoder", "PatchError", "apply_patch", "export_json"], "streamkit._export"
+    ),
     "replay": "streamkit._replay",
     **dict.fromkeys(
         ["ResponseAccumulator", "ResponseChange", "ResponseChangeKind"],
@@ -111,7 +115,9 @@ _LAZY: dict[str, str] = {
         ],
         "streamkit.errors",
     ),
-    **dict.fromkeys(["DEFAULT_MAX_EVENT_SIZE", "ServerSentEvent", "SSEDecoder"], "streamkit.sse"),
+    **dict.fromkeys(
+        ["DEFAULT_MAX_EVENT_SIZE", "ServerSentEvent", "SSEDecoder", "encode_sse"], "streamkit.sse"
+    ),
 }
 
 
@@ -155,6 +161,8 @@ __all__ = [
     "LimitExceededError",
     "Page",
     "ParseError",
+    "PatchEncoder",
+    "PatchError",
     "ReplayResult",
     "ResponseAccumulator",
     "ResponseChange",
@@ -171,9 +179,12 @@ __all__ = [
     "TransportError",
     "__version__",
     "aconsume",
+    "apply_patch",
     "atext_deltas",
     "consume",
     "converter",
+    "encode_sse",
+    "export_json",
     "models",
     "parse_event",
     "parse_response_event",

@@ -1,4 +1,4 @@
-"""Sans-IO Server-Sent Events decoder: bytes in, ``ServerSentEvent`` out.
+"""Sans-IO Server-Sent Events: the decoder (bytes in, ``ServerSentEvent`` out) and its writer twin.
 
 Follows the WHATWG HTML Living Standard, "Parsing an event stream" and
 "Interpreting an event stream"
@@ -24,16 +24,20 @@ slices of that size (no list of every line of a huge read). An event of any
 shape -- one line in one-byte reads, or short ``data:`` lines -- peaks at
 under four times the limit, its decoded ``str`` included.
 
+:func:`encode_sse` writes one event as bytes a browser's ``EventSource`` (and
+:class:`SSEDecoder`) reads back: the server side of the same format.
+
 Stdlib only: nothing here touches sockets, files or event loops.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any, NamedTuple, NoReturn
 
 from streamkit.errors import DecodeError, EventTooLargeError
 
-__all__ = ["DEFAULT_MAX_EVENT_SIZE", "MAX_RETRY", "SSEDecoder", "ServerSentEvent"]
+__all__ = ["DEFAULT_MAX_EVENT_SIZE", "MAX_RETRY", "SSEDecoder", "ServerSentEvent", "encode_sse"]
 
 #: Default ``max_event_size``: generous enough for base64 images in one event,
 #: small enough that a stream that never ends its event cannot eat the machine.
@@ -479,3 +483,70 @@ class SSEDecoder:
             events = self._process([last_line, b""] if last_line else [b""])
         self._reset_stream()
         return events
+
+
+# Any line break SSE knows: CRLF, CR or LF (R3/R4). A value holding one would end its line early.
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def encode_sse(
+    data: str | None = None,
+    *,
+    event: str | None = None,
+    id: str | None = None,  # the field's name in the format and in ServerSentEvent
+    retry: int | None = None,
+    comment: str | None = None,
+) -> bytes:
+    """One Server-Sent Event as UTF-8 bytes, ending with its blank line: the decoder's twin.
+
+    ``SSEDecoder().feed(encode_sse(data, event=e, id=i, retry=r))`` gives back
+    ``[ServerSentEvent(e or "message", data, i, r)]`` (line breaks in ``data``
+    as LF), and so does a browser's ``EventSource``. A decoded event writes
+    itself back with ``encode_sse(**event._asdict())``. (Not to be confused
+    with :func:`streamkit.testing.encode_sse`, which frames a list of Responses
+    payloads as OpenAI sends them.)
+
+    Args:
+        data: the event's data; each line becomes a ``data:`` line (CRLF, CR and LF all
+            break lines). ``""`` is an event with empty data; ``None`` writes no data line
+            at all: a block that only sets ``id`` or ``retry`` (or carries a comment),
+            which readers do not dispatch.
+        event: the event type (``event:`` line); None or ``""`` leaves it out (``message``).
+        id: the event id, sent back by a reconnecting ``EventSource`` as ``Last-Event-ID``;
+            ``""`` resets it.
+        retry: the reconnection time the reader should use, in milliseconds.
+        comment: a comment (``:`` lines, ignored by readers): a keep-alive, or a note.
+
+    Raises:
+        ValueError: ``event`` or ``id`` holds a line break, ``id`` holds NUL (readers
+            ignore such an id), or ``retry`` is negative.
+        TypeError: ``retry`` is not an ``int``.
+        UnicodeEncodeError: a text holds a lone surrogate (no UTF-8 for it).
+    """
+    lines: list[str] = []
+    if comment is not None:
+        lines += [f":{' ' if line else ''}{line}" for line in _LINE_BREAK.split(comment)]
+    if event:
+        if _LINE_BREAK.search(event):
+            msg = "an SSE event type cannot hold a line break"
+            raise ValueError(msg)
+        lines.append(f"event: {event}")
+    if id is not None:
+        if _LINE_BREAK.search(id) or "\0" in id:
+            msg = "an SSE id cannot hold a line break or NUL"
+            raise ValueError(msg)
+        lines.append(f"id: {id}")
+    if retry is not None:
+        if retry.__class__ is not int:
+            msg = f"retry must be an int of milliseconds, not {type(retry).__name__}"
+            raise TypeError(msg)
+        if retry < 0:
+            msg = "retry must be 0 or more milliseconds"
+            raise ValueError(msg)
+        lines.append(f"retry: {retry}")
+    if data is not None:
+        # "data: " then the line: the reader strips that one space only, so a line's own
+        # leading space survives.
+        lines += [f"data: {line}" for line in _LINE_BREAK.split(data)]
+    lines.append("\n")
+    return "\n".join(lines).encode("utf-8")
