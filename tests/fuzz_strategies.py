@@ -378,6 +378,7 @@ def fuzz_cases(draw: DrawFn, protocol: str, strict: bool) -> FuzzCase:
         reads=tuple(draw(st.lists(st.integers(1, 4096), max_size=4))),
         typed=draw(st.integers(0, 3)) == 0,
         dispatch_at_close=draw(st.booleans()),
-        max_event_size=draw(st.sampled_from((None, None, None, 2048))),
+        # Now and then a decoder limit that most streams pass somewhere.
+        max_event_size=2048 if draw(st.integers(0, 9)) == 0 else None,
         edits=tuple(edits),
     )
