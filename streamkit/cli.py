@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -25,16 +26,21 @@ from streamkit import __version__, models, recordings
 from streamkit._assistants.accumulator import Accumulator
 from streamkit._bulk import (
     NO_EVENTS,
+    TABLE_SUFFIXES,
     ReplayResult,
+    TableWriter,
     expand_paths,
+    open_table,
     read_local,
     replay_many,
+    result_rows,
     stdin_bytes,
+    usage_tokens,
 )
 from streamkit._demo_data import DEMO_NAME, RESPONSES_DEMO_NAME
 from streamkit._protocols import PROTOCOLS, Protocol, accumulator_for, protocol_of
 from streamkit._responses.accumulator import ResponseAccumulator
-from streamkit._sources import LocalSource
+from streamkit._sources import LocalSource, is_url
 from streamkit.errors import StreamkitError
 from streamkit.models import responses as rm
 from streamkit.sse import SSEDecoder
@@ -54,8 +60,9 @@ _SNIFF_BYTES = 4 << 20
 
 
 def _error(name: str, message: str) -> None:
-    """The one error line of a source: the name as given, then what is wrong (and where)."""
-    print(f"streamkit: error: {name}: {message}", file=sys.stderr)
+    """The one error line of a source: the name as given (a URL without its userinfo, query
+    or fragment, which can hold credentials), then what is wrong (and where)."""
+    print(f"streamkit: error: {_shown(name)}: {message}", file=sys.stderr)
 
 
 def _bundled(name: str) -> Path | None:
@@ -363,6 +370,95 @@ def _watch_response(args: argparse.Namespace) -> int:
     return 0
 
 
+def _web_command() -> ModuleType | None:
+    """streamkit._web.command, or None (with the error line) without the 'web' extra."""
+    try:
+        from streamkit._web import command
+    except ImportError:
+        print(
+            "streamkit: error: the web view needs the 'web' extra: pip install 'streamkit[web]'",
+            file=sys.stderr,
+        )
+        return None
+    return command
+
+
+def _serve(args: argparse.Namespace) -> int:
+    """Serve a stream's live web view: a recording, a live run or a live response.
+
+    The page is at ``/``, the state at ``/snapshot``, the patches at ``/events``; the
+    server runs until Ctrl-C, also after the stream ended.
+    """
+    command = _web_command()
+    if command is None:
+        return 1
+    live = (args.thread, args.model, args.response)
+    if sum(value is not None for value in (args.source, *live)) != 1:
+        print(
+            "streamkit: error: serve takes one of SOURCE, --thread (with --assistant),"
+            " --model (with --input) or --response",
+            file=sys.stderr,
+        )
+        return 2
+    if args.source is None and args.api_key is None and not os.environ.get("OPENAI_API_KEY"):
+        print("streamkit: error: no API key: pass --api-key or set OPENAI_API_KEY", file=sys.stderr)
+        return 1
+    keys = {"api_key": args.api_key, "base_url": args.base_url}
+    if args.thread is not None:
+        if args.assistant is None:
+            print("streamkit: error: --thread needs --assistant", file=sys.stderr)
+            return 2
+        events = command.run_source(thread=args.thread, assistant=args.assistant, **keys)
+        title, name = "live run", f"run on {args.thread}"
+    elif args.model is not None or args.response is not None:
+        if args.model is not None and args.input is None:
+            print("streamkit: error: --model needs --input", file=sys.stderr)
+            return 2
+        events = command.response_source(
+            model=args.model, input=args.input, response=args.response, **keys
+        )
+        title = "live response"
+        name = f"response {args.response}" if args.response else "new response"
+    else:
+        name = args.source
+        source: LocalSource
+        if name == "-":
+            source, title = stdin_bytes(), "standard input"
+        else:
+            bundled = _bundled(name)
+            source = bundled or name
+            if bundled is None and not is_url(name) and not Path(name).is_file():
+                _error(name, "no such file")
+                return 1
+            title = name if bundled else Path(name).name
+        # stdin is live unless asked: pacing would hold back what a pipe already paces.
+        speed = args.speed if args.speed is not None else (0.0 if name == "-" else 1.0)
+        events = command.recording_source(lambda: read_local(source), speed)
+    return int(
+        command.serve(
+            events,
+            title=title,
+            name=name,
+            host=args.host,
+            port=args.port,
+            open_browser=args.open,
+        )
+    )
+
+
+def _demo_command(args: argparse.Namespace) -> int:
+    """``streamkit demo``: in the terminal, or with ``--web`` in the browser."""
+    if not args.web:
+        return _demo(args)
+    command = _web_command()
+    if command is None:
+        return 1
+    name = _DEMO_ALIASES.get(args.recording, args.recording) or _ASSISTANTS_DEMO
+    data = _read_bundled(name)
+    events = command.recording_source(lambda: [data], args.speed)
+    return int(command.serve(events, title=name, name=name, port=0, open_browser=True))
+
+
 def _clip(text: str, size: int = 72) -> str:
     flat = " ".join(text.split())
     return flat if len(flat) <= size else flat[: size - 1] + "\N{HORIZONTAL ELLIPSIS}"
@@ -563,13 +659,16 @@ def _responses_summary(result: ReplayResult) -> str:
     return "\n".join(lines)
 
 
-def _table(results: list[ReplayResult]) -> str:
-    """The summary table of a bulk replay: one row a file, then the totals.
+class _Table:
+    """The summary table of a bulk replay: one row a file, one a run or response, the totals.
 
-    A Responses stream's row counts output items under steps/items and its message
-    items under messages; its tool calls are its ``*_call`` items.
+    Built as results come (only the cells are kept, not the snapshots). A Responses
+    stream's row counts output items under steps/items and its message items under
+    messages; its tool calls are its ``*_call`` items. Tokens are the final usage of the
+    file's runs or responses, added up.
     """
-    header = (
+
+    HEADER = (
         "file",
         "events",
         "final status",
@@ -577,12 +676,26 @@ def _table(results: list[ReplayResult]) -> str:
         "tool calls",
         "messages",
         "anomalies",
+        "tokens",
     )
-    rows = []
-    for r in results:
+
+    def __init__(self) -> None:
+        self.files: list[tuple[str, ...]] = []
+        self.parents: list[tuple[str, ...]] = []
+        self.events = 0
+        self.failed = 0
+        self.tokens = 0
+
+    def add(self, r: ReplayResult) -> None:
+        """Add a file's row and its runs' or responses' rows."""
         steps, messages = _sizes(r.snapshots)
         calls = ", ".join(f"{kind} {count}" for kind, count in sorted(r.tool_calls.items()))
-        rows.append(
+        totals = [usage_tokens(parent.get("usage"))[2] for parent in _parents(r.snapshots)]
+        counted = [total for total in totals if total is not None]
+        self.tokens += sum(counted)
+        self.events += r.events
+        self.failed += r.error is not None
+        self.files.append(
             (
                 r.path,
                 str(r.events),
@@ -591,18 +704,71 @@ def _table(results: list[ReplayResult]) -> str:
                 calls or "-",
                 str(messages),
                 str(len(r.anomalies)),
+                f"{sum(counted):,}" if counted else "-",
             )
         )
-    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
-    lines = [
+        self.parents += _parent_rows(r)
+
+    def render(self) -> str:
+        """The table, then the runs and responses, then the totals."""
+        lines = _columns([self.HEADER, *self.files])
+        if self.parents:
+            header = ("file", "run/response", "status", "kinds", "tokens")
+            lines += ["", *_columns([header, *self.parents])]
+        lines.append(
+            f"{len(self.files)} file(s), {self.events} events, {self.failed} failed"
+            + (f", {self.tokens:,} tokens" if self.tokens else "")
+        )
+        return "\n".join(lines)
+
+
+def _columns(rows: Sequence[Sequence[str]]) -> list[str]:
+    """Rows of cells as left-aligned columns two spaces apart."""
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return [
         "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
-        for row in [header, *rows]
+        for row in rows
     ]
-    failed = sum(1 for r in results if r.error)
-    lines.append(
-        f"{len(results)} file(s), {sum(r.events for r in results)} events, {failed} failed"
-    )
-    return "\n".join(lines)
+
+
+def _parents(snapshots: Mapping[str, Any] | None) -> list[Mapping[str, Any]]:
+    """The runs or responses of a file's snapshots (wire JSON)."""
+    if not snapshots:
+        return []
+    return list(snapshots.get("responses") or snapshots.get("runs") or [])
+
+
+def _parent_rows(r: ReplayResult) -> list[tuple[str, ...]]:
+    """A file's runs or responses: status, steps or output items by type, tokens."""
+    snapshots = r.snapshots or {}
+    children: dict[Any, list[Any]] = {}
+    if "responses" in snapshots:
+        for response in snapshots["responses"]:
+            children[response.get("id")] = list(response.get("output") or ())
+    else:
+        for step in snapshots.get("run_steps") or ():
+            children.setdefault(step.get("run_id"), []).append(step)
+    rows: list[tuple[str, ...]] = []
+    for parent in _parents(snapshots):
+        kinds = Counter(
+            str(child.get("type"))
+            for child in children.get(parent.get("id"), ())
+            if isinstance(child, Mapping)
+        )
+        given, made, total = usage_tokens(parent.get("usage"))
+        tokens = "-" if total is None else f"{total:,}"
+        if total is not None and given is not None and made is not None:
+            tokens += f" ({given:,} in, {made:,} out)"
+        rows.append(
+            (
+                r.path,
+                str(parent.get("id")),
+                str(parent.get("status") or "none"),
+                ", ".join(f"{kind} {count}" for kind, count in kinds.items()) or "-",
+                tokens,
+            )
+        )
+    return rows
 
 
 def _sizes(snapshots: Mapping[str, Any] | None) -> tuple[int, int]:
@@ -649,10 +815,21 @@ def _progress(total: int) -> Callable[..., None]:
     return advance
 
 
-def _expand(names: Sequence[str], *, recursive: bool) -> tuple[list[str], dict[str, str], bool]:
-    """The files to replay, the names given for bundled recordings' files, and whether any failed.
+def _shown(name: str) -> str:
+    """A file's name for messages and tables: a URL without its userinfo, query or fragment."""
+    if not is_url(name):
+        return name
+    from streamkit._urls import shown_url  # only for a URL: it loads the HTTP edge
 
-    A directory with no stream file in it is an error (its line is printed here).
+    return shown_url(name)
+
+
+def _expand(names: Sequence[str], *, recursive: bool) -> tuple[list[str], dict[str, str], bool]:
+    """The files to replay, the names to show for some of them, and whether any failed.
+
+    A bundled recording is shown by the name given, a URL without its secrets. A
+    directory with no stream file in it, or a URL that cannot be listed, is an error
+    (its line is printed here).
     """
     paths: list[str] = []
     given: dict[str, str] = {}
@@ -663,29 +840,63 @@ def _expand(names: Sequence[str], *, recursive: bool) -> tuple[list[str], dict[s
             paths.append(str(bundled))
             given[str(bundled)] = name
             continue
-        found = expand_paths([name], recursive=recursive)
+        try:
+            found = expand_paths([name], recursive=recursive)
+        except OSError as exc:
+            _error(name, exc.strerror or str(exc))
+            failed = True
+            continue
         if not found:
             where = "below it" if recursive else "in it"
             _error(name, f"no .sse or .sse.gz files {where}")
             failed = True
         paths += found
+    given.update((path, _shown(path)) for path in paths if is_url(path))
     return paths, given, failed
 
 
+def _open_out(name: str | None) -> TableWriter | int | None:
+    """The writer of ``--out`` (None without it), or the exit code of its error line."""
+    if name is None:
+        return None
+    try:
+        return open_table(name)
+    except ImportError as exc:
+        _error(name, str(exc))
+    except OSError as exc:
+        _error(name, exc.strerror or str(exc))
+    return 1
+
+
 def _replay(args: argparse.Namespace) -> int:
-    """Accumulate each file (in parallel with --jobs) and print its final snapshots."""
+    """Accumulate each file (in parallel with --jobs) and print its final snapshots.
+
+    With ``--out``, every run step or output item of the files that replayed (and of
+    those --lenient read part of) is also written to a JSON Lines or Parquet table.
+    """
+    out = _open_out(args.out)
+    if isinstance(out, int):
+        return out
+    try:
+        return _replay_into(args, out)
+    finally:
+        if out is not None:
+            out.close()
+
+
+def _replay_into(args: argparse.Namespace, out: TableWriter | None) -> int:
     paths, given, failed = _expand(args.files, recursive=args.recursive)
     strict = not args.lenient
     parallel = args.jobs > 1 and len(paths) > 1 and "-" not in paths
     advance = _progress(len(paths)) if sys.stderr.isatty() and len(paths) > 1 else None
-    results: list[ReplayResult] = []
+    table = _Table()
     with ProcessPoolExecutor(max_workers=args.jobs) if parallel else nullcontext() as pool:
         for replayed in replay_many(paths, pool, strict=strict, protocol=args.protocol):
-            # A bundled recording is shown by the name given, not its file's path.
+            # A bundled recording is shown by the name given, a URL without its secrets.
             result = attrs.evolve(replayed, path=given.get(replayed.path, replayed.path))
             if advance is not None:
                 advance()
-            results.append(result)
+            table.add(result)
             if result.error is not None:
                 # One line naming the file; the message names the event position. An error
                 # even --lenient could not go past (an unreadable or cut-off file) fails too.
@@ -695,6 +906,8 @@ def _replay(args: argparse.Namespace) -> int:
                     continue
             if result.snapshots is None:
                 continue  # unreadable: reported above (only then are there no snapshots)
+            if out is not None:
+                out.write(result_rows(result))
             if args.json:
                 line = dict(result.snapshots)
                 if args.lenient:
@@ -705,8 +918,16 @@ def _replay(args: argparse.Namespace) -> int:
     if advance is not None:
         advance(finish=True)
     if not args.json and len(paths) > 1:
-        print(_table(results))
+        print(table.render())
     return 1 if failed else 0
+
+
+def _out_file(text: str) -> str:
+    """An argparse type: a table file, ``.jsonl`` or ``.parquet``."""
+    if not text.endswith(TABLE_SUFFIXES):
+        msg = f"must end in {' or '.join(TABLE_SUFFIXES)}: {text!r}"
+        raise argparse.ArgumentTypeError(msg)
+    return text
 
 
 def _jobs(text: str) -> int:
@@ -757,7 +978,13 @@ def _parser() -> argparse.ArgumentParser:
         metavar="X",
         help="pace of the live demo: 2 is twice as fast, 0 does not pause (default: 1)",
     )
-    demo.set_defaults(run=_demo)
+    demo.add_argument(
+        "--web",
+        action="store_true",
+        help="show it in the browser instead (the live web view of 'streamkit serve'; needs the"
+        " 'web' extra), until Ctrl-C",
+    )
+    demo.set_defaults(run=_demo_command)
 
     watch = commands.add_parser(
         "watch",
@@ -768,7 +995,8 @@ def _parser() -> argparse.ArgumentParser:
         "source",
         nargs="?",
         metavar="SOURCE",
-        help="a recorded stream (a file, .gz, or a bundled recording's name), or - for stdin",
+        help="a recorded stream (a file, .gz, a URL read with fsspec, or a bundled"
+        " recording's name), or - for stdin",
     )
     watch.add_argument(
         "--thread", help="start a run on this thread and watch it (with --assistant)"
@@ -799,6 +1027,59 @@ def _parser() -> argparse.ArgumentParser:
     )
     watch.set_defaults(run=_watch)
 
+    serve_command = commands.add_parser(
+        "serve",
+        help="show a run or Responses stream live in the browser (a recording, or a live run or"
+        " response through the client) and serve it as JSON patches; needs the 'web' extra",
+    )
+    serve_command.add_argument(
+        "source",
+        nargs="?",
+        metavar="SOURCE",
+        help="a recorded stream of either API (a file, .gz, a URL read with fsspec, or a bundled"
+        " recording's name), or - for stdin",
+    )
+    serve_command.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="the address to listen on (default: 127.0.0.1, this machine only; any other is"
+        " warned about: whoever reaches it reads the stream)",
+    )
+    serve_command.add_argument(
+        "--port", type=int, default=8766, help="the port (default: 8766; 0 picks a free one)"
+    )
+    serve_command.add_argument(
+        "--speed",
+        type=_speed,
+        default=None,
+        metavar="X",
+        help="replay a recording at the demo's pace times X (default: 1; stdin: 0, as it comes)",
+    )
+    serve_command.add_argument(
+        "--open", action="store_true", help="open the page in the default browser"
+    )
+    serve_command.add_argument(
+        "--thread", help="start a run on this thread and serve it (with --assistant)"
+    )
+    serve_command.add_argument("--assistant", help="the assistant for --thread")
+    serve_command.add_argument(
+        "--model", help="create a response with this model and serve it (with --input)"
+    )
+    serve_command.add_argument("--input", help="the input text for --model")
+    serve_command.add_argument(
+        "--response",
+        metavar="ID",
+        help="attach to this background response and serve it (from its start, then live)",
+    )
+    serve_command.add_argument(
+        "--base-url",
+        help="the API's URL (default: OPENAI_BASE_URL, else OpenAI); e.g. streamkit serve-mock's",
+    )
+    serve_command.add_argument(
+        "--api-key", help="the API key (default: OPENAI_API_KEY); never sent to the page"
+    )
+    serve_command.set_defaults(run=_serve)
+
     replay_command = commands.add_parser(
         "replay", help="accumulate recorded streams (files, .gz, - for stdin) into final snapshots"
     )
@@ -806,14 +1087,22 @@ def _parser() -> argparse.ArgumentParser:
         "files",
         nargs="+",
         metavar="FILE",
-        help="a recorded stream (a file, .gz, - for stdin, or a bundled recording's name),"
-        " or a directory: its .sse and .sse.gz files",
+        help="a recorded stream (a file, .gz, a URL such as s3://... or https://... read with"
+        " fsspec, - for stdin, or a bundled recording's name), or a directory (a path or a"
+        " URL ending in /) or URL pattern: its .sse and .sse.gz files",
     )
     replay_command.add_argument(
         "--json",
         action="store_true",
         help='print {"runs": [...], "run_steps": [...], "messages": [...]} per file'
         ' ({"responses": [...]} for a Responses stream)',
+    )
+    replay_command.add_argument(
+        "--out",
+        type=_out_file,
+        metavar="FILE",
+        help="also write one row per run step or output item to FILE.jsonl, or FILE.parquet"
+        " (needs pyarrow): its run or response, type, status, tool, times and tokens",
     )
     replay_command.add_argument(
         "--recursive",
