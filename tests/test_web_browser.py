@@ -507,3 +507,49 @@ def test_landmarks_live_region_and_phone_width(browser: Any) -> None:
         # Nothing wider than the phone: long code scrolls inside its block.
         assert page.evaluate("() => document.documentElement.scrollWidth") <= 360
         view.close()
+
+
+# A 1x1 PNG.
+PIXEL = (
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kg"
+    "AAAABJRU5ErkJggg=="
+)
+
+
+def test_images_the_stream_holds_are_shown(browser: Any) -> None:
+    """A partial image while the image generates, then the final one; a code output image."""
+    output = [
+        testing.code_interpreter_call_item(
+            "ci_1",
+            code="plot()",
+            container_id="cntr_1",
+            outputs=[testing.code_interpreter_image(f"data:image/png;base64,{PIXEL}")],
+        ),
+        testing.image_generation_call_item(
+            "ig_1", result=PIXEL, output_format="png", revised_prompt="a single pixel"
+        ),
+    ]
+    payloads = testing.response_events(testing.response("resp_1", output), rng=random.Random(5))
+    partial = next(
+        index
+        for index, payload in enumerate(payloads)
+        if payload["type"] == "response.image_generation_call.partial_image"
+    )
+    with serving() as (_, feed, url):
+        feed.put(testing.encode_sse(payloads[: partial + 1]))
+        view = Page(browser, url)
+        loaded = (
+            "alt => [...document.querySelectorAll('img')]"
+            ".some(i => i.alt === alt && i.complete && i.naturalWidth === 1)"
+        )
+        view.wait(loaded, "partial image")
+        view.wait(loaded, "image output 1")
+        feed.put(testing.encode_sse(payloads[partial + 1 :]))
+        feed.close()
+        view.ended()
+        view.wait(loaded, "generated image")
+        assert 0 == view.page.locator("img[alt='partial image']").count()
+        assert ["a single pixel"] == view.text(
+            ".kind-image_generation_call .field span:not(.label)"
+        )
+        view.close()

@@ -831,7 +831,9 @@
         drawn.delete(key);
       }
     }
-    document.getElementById("empty").hidden = cards.length > 0;
+    const empty = document.getElementById("empty");
+    empty.hidden = cards.length > 0;
+    empty.textContent = over() ? "The stream brought no output." : "Nothing has arrived yet.";
 
     const output = document.getElementById("output");
     output.setAttribute("aria-busy", over() ? "false" : "true");
