@@ -381,7 +381,7 @@ def _text(payload: dict[str, Any], key: str) -> str:
     return text
 
 
-def _append(node: Node, key: str, fragment: str, tx: Tx, path: Path) -> None:
+def _append(node: dict[Any, Any], key: Any, fragment: str, tx: Tx, path: Path) -> None:
     """Append streamed text to ``node[key]``, logged (linear: fragments join when read)."""
     current = node.get(key, MISSING)
     if current.__class__ is Frags:
@@ -393,6 +393,15 @@ def _append(node: Node, key: str, fragment: str, tx: Tx, path: Path) -> None:
         tx.set(node, key, Frags((current, fragment)))
     else:
         raise Problem("type_conflict", path, "text appended to a non-text value")
+
+
+def _slots(node: dict[str, Any], key: str, tx: Tx) -> Slots:
+    """The index-keyed list at ``node[key]``, made (logged) if absent."""
+    slots = node.get(key)
+    if slots.__class__ is not Slots:
+        slots = Slots()
+        tx.set(node, key, slots)
+    return slots
 
 
 def _strip(item: Any) -> Any:
@@ -444,11 +453,7 @@ class _Response(ObjectState):
 
     def output(self, tx: Tx) -> Slots:
         """The ``output`` slots of the node (made if absent)."""
-        slots = self.node.get("output")
-        if slots.__class__ is not Slots:
-            slots = Slots()
-            tx.set(self.node, "output", slots)
-        return slots
+        return _slots(self.node, "output", tx)
 
 
 def _item_snapshot(state: ObjectState, index: int, kind: str) -> Any:
@@ -1259,10 +1264,7 @@ class ResponseAccumulator(Engine):
         return [make_change(name[_PREFIX:], item.id, index, fragment, event, position, item)]
 
     def _add_logprobs(self, part: Node, logprobs: list[Any], tx: Tx) -> None:
-        slots = part.get("logprobs")
-        if slots.__class__ is not Slots:
-            slots = Slots()
-            tx.set(part, "logprobs", slots)
+        slots = _slots(part, "logprobs", tx)
         # Logprobs are only ever appended (or replaced whole), so the slots are
         # dense and the next index is their count: no walk of them per delta.
         nxt = len(slots)
@@ -1320,10 +1322,7 @@ class ResponseAccumulator(Engine):
         _check_event(name, payload, tx, frozenset({"annotation"}))
         if item.done or item.parts["content"].get(index):
             return self._late(item, name, "part")
-        slots = part.get("annotations")
-        if slots.__class__ is not Slots:
-            slots = Slots()
-            tx.set(part, "annotations", slots)
+        slots = _slots(part, "annotations", tx)
         at = _index(payload, "annotation_index")
         if at is None:
             at = max(slots) + 1 if slots else 0
@@ -1398,12 +1397,7 @@ class ResponseAccumulator(Engine):
         if area == "commands":
             if action == "delta":
                 fragment = _text(payload, "delta")
-                held = slots.get(index)
-                if held.__class__ is Frags:
-                    tx.undo.append((held, None, len(held)))
-                    held.append(fragment)
-                else:
-                    tx.set(slots, index, Frags(((held or ""), fragment)))
+                _append(slots, index, fragment, tx, ("data", "delta"))
             else:
                 tx.set(slots, index, _text(payload, "command"))
         elif action == "delta":
