@@ -39,6 +39,7 @@ from typing import Any, Generic, Protocol, TypeAlias, TypeVar
 import attrs
 import httpx
 
+from streamkit._aionet import install
 from streamkit._engine.requests import RETRY_STATUSES, Request
 from streamkit.errors import TransportError
 from streamkit.io import (
@@ -466,7 +467,8 @@ class _Pools:
     requests use the first pool alone, which keeps up to 100 idle connections
     for reuse, as one pool did (the others keep none: httpcore closes a pool's
     idle connections anyway while it holds more than that). When every pool
-    is full, a request waits in the least busy one.
+    is full, a request waits in the least busy one. Each client's sockets run
+    on :mod:`streamkit._aionet`'s asyncio backend instead of anyio's.
     """
 
     def __init__(self, timeout: float | httpx.Timeout) -> None:
@@ -475,6 +477,7 @@ class _Pools:
         # the CA certificates costs time and memory.
         self._ssl = httpx.create_ssl_context(verify=True, trust_env=True)
         first = httpx.AsyncClient(timeout=timeout, limits=self.limits(0), verify=self._ssl)
+        install(first)
         #: The clients, the first made at once, the others when needed.
         self.clients = [first]
         #: Requests in flight per client.
@@ -506,14 +509,14 @@ class _Pools:
 
     def _add(self) -> int:
         index = len(self.clients)
-        self.clients.append(
-            httpx.AsyncClient(
-                timeout=self._timeout,
-                limits=self.limits(index),
-                verify=self._ssl,
-                cookies=self.clients[0].cookies.jar,  # the jar itself: one for all pools
-            )
+        client = httpx.AsyncClient(
+            timeout=self._timeout,
+            limits=self.limits(index),
+            verify=self._ssl,
+            cookies=self.clients[0].cookies.jar,  # the jar itself: one for all pools
         )
+        install(client)
+        self.clients.append(client)
         self.busy.append(0)
         return index
 
