@@ -26,6 +26,7 @@ import urllib.request
 from typing import Any
 
 from streamkit._sources import DEFAULT_CHUNK_SIZE, GZIP_MAGIC, STREAM_SUFFIXES
+from streamkit.io import redact_url
 
 __all__ = ["expand_url", "local_path", "open_url", "shown_url", "url_error"]
 
@@ -36,17 +37,9 @@ _GLOB = frozenset("*?[")
 
 
 def shown_url(url: str) -> str:
-    """``url`` fit for a message or a table: no userinfo, query or fragment (they can carry
-    credentials: a signed URL's signature, a password).
-
-    As :func:`streamkit.io.redact_url`, but the ``//`` of an empty host is kept
-    (``memory:///x``, which ``urlunsplit`` would shorten to ``memory:/x``).
-    """
-    try:
-        parts = urllib.parse.urlsplit(url)
-    except ValueError:  # not a URL urlsplit can read: say so, never echo it
-        return "(an unreadable URL)"
-    return f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}{parts.path}"
+    """``url`` fit for a message or a table (:func:`streamkit.io.redact_url`): no userinfo,
+    query or fragment (they can carry credentials: a signed URL's signature, a password)."""
+    return redact_url(url)
 
 
 def _scheme(url: str) -> str:

@@ -79,14 +79,18 @@ _MAX_ERROR_BODY = 64 * 1024
 def redact_url(url: str | httpx.URL) -> str:
     """``url`` fit for a message: no userinfo, query or fragment (they can carry credentials).
 
-    ``https://user:pass@host/v1?api-key=K`` becomes ``https://host/v1``.
+    ``https://user:pass@host/v1?api-key=K`` becomes ``https://host/v1``; the ``//`` of
+    an empty host is kept (``memory:///x``, which ``urlunsplit`` would shorten).
     """
+    text = str(url)
     try:
-        parts = urllib.parse.urlsplit(str(url))
-        netloc = parts.netloc.rpartition("@")[2]
-        return urllib.parse.urlunsplit((parts.scheme, netloc, parts.path, "", ""))
+        parts = urllib.parse.urlsplit(text)
     except ValueError:  # not a URL urlsplit can read: say so, never echo it
         return "(an unreadable URL)"
+    host = parts.netloc.rpartition("@")[2]
+    if parts.scheme and text[len(parts.scheme) + 1 :].startswith("//"):
+        return f"{parts.scheme}://{host}{parts.path}"
+    return urllib.parse.urlunsplit((parts.scheme, host, parts.path, "", ""))
 
 
 def _describe(response: httpx.Response) -> str:

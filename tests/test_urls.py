@@ -109,6 +109,23 @@ def test_is_url(name: str, expected: bool) -> None:
     assert not is_url(Path(name))
 
 
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("memory:///runs/a.sse?x=1", "memory:///runs/a.sse"),
+        ("file:///tmp/x.sse", "file:///tmp/x.sse"),
+        ("s3://key:secret@bucket/k.sse?X-Amz-Signature=abc#f", "s3://bucket/k.sse"),
+        ("https://u:p@host:8443/v1?api-key=K", "https://host:8443/v1"),
+        ("memory://u:p@/x", "memory:///x"),
+        ("mailto:someone?subject=x", "mailto:someone"),
+        ("http://[::1", "(an unreadable URL)"),
+    ],
+)
+def test_a_url_is_shown_without_credentials_and_keeps_its_slashes(url: str, shown: str) -> None:
+    """Userinfo, query and fragment go; an empty host keeps its ``//`` (``memory:///x``)."""
+    assert shown == streamkit.io.redact_url(url)
+
+
 def test_replay_memory_url_plain_and_gzip_by_content(memory: str) -> None:
     """replay() reads a memory:// URL; gzip is told by content (no .gz in the name)."""
     expected = wire(streamkit.replay(TEXT_RUN))
