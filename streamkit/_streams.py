@@ -9,18 +9,52 @@ once here, for each flavour.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
 from typing import Any, Generic, TypeVar
 
 from typing_extensions import Self
 
 from streamkit._engine.driver import Driver, Flow
+from streamkit._engine.tools import ToolFunction
 from streamkit._shell import AsyncShell, AsyncTransportLike, SyncShell, TransportLike
 
-__all__ = ["AsyncEventStream", "EventStream"]
+__all__ = ["AsyncEventStream", "EventStream", "prepare"]
 
 #: The typed events a stream yields.
 E = TypeVar("E")
+
+
+def prepare(
+    accumulator: Any,
+    handler: Any,
+    make_driver: Callable[..., Driver],
+    transport: Any,
+    clock: Callable[[], float] | None,
+    functions: Mapping[str, ToolFunction] | None,
+) -> tuple[Driver, Callable[[], float], dict[str, ToolFunction]]:
+    """What a stream object of either protocol sets up before its flow.
+
+    Returns the driver of ``accumulator`` and ``handler`` (made by the
+    protocol's ``make_driver``, the handler told the accumulator), the
+    flow's clock (``clock``, else the transport's, so a client's fake clock
+    reaches the flow, else ``time.monotonic``), and the functions by name.
+
+    Raises:
+        TypeError: ``functions`` is not a mapping (a list of tool definitions
+            belongs in ``tools=``).
+    """
+    if functions is not None and not isinstance(functions, Mapping):
+        msg = (
+            "functions must map the names the model calls to Python functions, "
+            f"not a {type(functions).__name__}"
+        )
+        raise TypeError(msg)
+    tick: Callable[[], float] = clock or getattr(transport, "clock", None) or time.monotonic
+    if handler is not None:
+        handler.accumulator = accumulator
+    driver = make_driver(accumulator, handler, collect_text=True)
+    return driver, tick, dict(functions or {})
 
 
 class EventStream(Generic[E]):

@@ -54,7 +54,7 @@ from streamkit._engine.tools import (
     tool_thunk,
 )
 from streamkit._shell import AsyncTransportLike, TransportLike
-from streamkit._streams import AsyncEventStream, EventStream
+from streamkit._streams import AsyncEventStream, EventStream, prepare
 from streamkit.errors import LimitExceededError, StreamkitError, ToolError, TransportError
 from streamkit.models.events import EVENT_CLASSES
 
@@ -311,23 +311,15 @@ class _RunStreamBase:
         poll_deadline: float = POLL_DEADLINE,
         clock: Callable[[], float] | None = None,
     ) -> None:
-        if functions is not None and not isinstance(functions, Mapping):
-            msg = (
-                "functions must map the names the model calls to Python functions, "
-                f"not a {type(functions).__name__}"
-            )
-            raise TypeError(msg)
-        # The transport's clock, when it has one, so a client's fake clock reaches the flow.
-        tick: Callable[[], float] = clock or getattr(transport, "clock", None) or time.monotonic
         self.accumulator = Accumulator()
-        if handler is not None:
-            handler.accumulator = self.accumulator
-        self._driver = driver_for(self.accumulator, handler, collect_text=True)
+        self._driver, tick, by_name = prepare(
+            self.accumulator, handler, driver_for, transport, clock, functions
+        )
         flow = run_flow(
             self._driver,
             request,
             thread_id=thread_id,
-            functions=dict(functions or {}),
+            functions=by_name,
             tool_errors=checked_tool_errors(tool_errors),
             unknown_functions=checked_unknown_functions(unknown_functions),
             max_tool_rounds=max_tool_rounds,

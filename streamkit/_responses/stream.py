@@ -51,7 +51,7 @@ from streamkit._responses.handlers import (
 )
 from streamkit._responses.params import MAX_RESUMES, RESUME_BACKOFF
 from streamkit._shell import AsyncTransportLike, TransportLike
-from streamkit._streams import AsyncEventStream, EventStream
+from streamkit._streams import AsyncEventStream, EventStream, prepare
 from streamkit.errors import LimitExceededError, StreamkitError, ToolError, TransportError
 from streamkit.models import responses as rm
 from streamkit.sse import ServerSentEvent
@@ -307,23 +307,16 @@ class _ResponseStreamBase:
         poll_deadline: float = POLL_DEADLINE,
         clock: Callable[[], float] | None = None,
     ) -> None:
-        if functions is not None and not isinstance(functions, Mapping):
-            msg = (
-                "functions must map the names the model calls to Python functions, "
-                f"not a {type(functions).__name__}"
-            )
-            raise TypeError(msg)
-        tick: Callable[[], float] = clock or getattr(transport, "clock", None) or time.monotonic
         self.accumulator = accumulator if accumulator is not None else ResponseAccumulator()
-        if handler is not None:
-            handler.accumulator = self.accumulator
         self.accumulator.done = False  # a continued accumulator reads on
-        self._driver = driver_for(self.accumulator, handler, collect_text=True)
+        self._driver, tick, by_name = prepare(
+            self.accumulator, handler, driver_for, transport, clock, functions
+        )
         flow = response_flow(
             self._driver,
             request,
             body=dict(body or {}),
-            functions=dict(functions or {}),
+            functions=by_name,
             tool_errors=checked_tool_errors(tool_errors),
             unknown_functions=checked_unknown_functions(unknown_functions),
             max_tool_rounds=max_tool_rounds,
