@@ -243,7 +243,14 @@ def _is_ip(host: str) -> bool:
 
 
 class AsyncioBackend(httpcore.AsyncNetworkBackend):
-    """httpcore's network backend on asyncio's own transports (no anyio per read)."""
+    """httpcore's network backend on asyncio's own transports (no anyio per read).
+
+    Off asyncio (trio, through anyio) it hands each call to httpcore's
+    anyio backend, as httpx would have done.
+    """
+
+    def __init__(self) -> None:
+        self._elsewhere = httpcore.AnyIOBackend()
 
     async def connect_tcp(
         self,
@@ -253,7 +260,12 @@ class AsyncioBackend(httpcore.AsyncNetworkBackend):
         local_address: str | None = None,
         socket_options: Iterable[SocketOption] | None = None,
     ) -> httpcore.AsyncNetworkStream:
-        loop = asyncio.get_running_loop()
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # no asyncio loop runs this task
+            return await self._elsewhere.connect_tcp(
+                host, port, timeout, local_address, socket_options
+            )
         connecting = loop.create_connection(
             lambda: _Receiver(loop),
             host,
@@ -274,7 +286,12 @@ class AsyncioBackend(httpcore.AsyncNetworkBackend):
         return AsyncioStream(transport, receiver)
 
     async def sleep(self, seconds: float) -> None:
-        await asyncio.sleep(seconds)
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            await self._elsewhere.sleep(seconds)
+        else:
+            await asyncio.sleep(seconds)
 
 
 #: One backend serves every pool: it holds no state.

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import errno
+import gc
 import os
 import socket
 import ssl
@@ -580,3 +581,37 @@ def test_an_unreachable_server_through_a_streamkit_client() -> None:
             return str(info.value)
 
     assert asyncio.run(main()).endswith("/v1/models: ConnectError after 1 attempt(s)")
+
+
+# httpx's and httpcore's body iterators are async generators nested in one another; a body
+# left at `done` closes the outer one and the response, and trio (unlike asyncio) warns as
+# it finalizes the inner ones. httpx's own backend does the same under trio.
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+def test_off_asyncio_it_hands_the_sockets_to_anyio() -> None:
+    """Under trio (through anyio) a streamkit AsyncClient streams a run as it did on httpx's
+    own backend: each connection is anyio's."""
+    anyio = pytest.importorskip("anyio")
+    pytest.importorskip("trio")
+    from streamkit import AsyncClient
+    from streamkit.mockserver import MockServer, Scene
+
+    async def main(base_url: str) -> list[str]:
+        client = AsyncClient(api_key="sk-trio", base_url=base_url, max_retries=0)
+        async with client.runs.stream("thread_1", assistant_id="asst_1") as stream:
+            names = [event.event async for event in stream]
+        await client.aclose()
+        return names
+
+    with MockServer(script=[Scene("text-run")], api_key="sk-trio") as server:
+        names = anyio.run(main, server.base_url, backend="trio")
+    gc.collect()  # the generators' finalizers warn here, under the filter
+    assert ("thread.run.created", "done") == (names[0], names[-1])
+    assert 44 == len(names)
+
+
+def test_sleep_on_either_loop() -> None:
+    """httpcore sleeps through the backend between connect retries (``retries=``)."""
+    anyio = pytest.importorskip("anyio")
+    pytest.importorskip("trio")
+    for backend in ("asyncio", "trio"):
+        anyio.run(BACKEND.sleep, 0.001, backend=backend)
