@@ -41,9 +41,11 @@ import httpx
 __all__ = ["AsyncioBackend", "AsyncioStream", "install"]
 
 #: Bytes held unread on one connection before the loop stops reading its socket
-#: (the peer then waits: TCP flow control), and the level at which it reads again.
-PAUSE_AT = 256 * 1024
-RESUME_AT = 64 * 1024
+#: (the peer then waits: TCP flow control), and the level at which it reads again:
+#: a thousand stalled connections hold at most about 64 MB (asyncio's StreamReader
+#: pauses at 128 KiB; anyio at every read, at the cost of two calls per read).
+PAUSE_AT = 64 * 1024
+RESUME_AT = 16 * 1024
 #: anyio's delay before racing the next address of a host name (RFC 8305 happy eyeballs).
 HAPPY_EYEBALLS_DELAY = 0.25
 
