@@ -268,13 +268,17 @@ class AsyncioBackend(httpcore.AsyncNetworkBackend):
             return await self._elsewhere.connect_tcp(
                 host, port, timeout, local_address, socket_options
             )
+        options: dict[str, Any] = {}
+        if isinstance(loop, asyncio.BaseEventLoop) and not _is_ip(host):
+            # A name may resolve to several addresses (IPv6 and IPv4): race them as anyio
+            # does. (uvloop's create_connection takes no such option: it tries them in turn.)
+            options["happy_eyeballs_delay"] = HAPPY_EYEBALLS_DELAY
         connecting = loop.create_connection(
             lambda: _Receiver(loop),
             host,
             port,
             local_addr=(local_address, 0) if local_address else None,
-            # A name may resolve to several addresses (IPv6 and IPv4): race them as anyio does.
-            happy_eyeballs_delay=None if _is_ip(host) else HAPPY_EYEBALLS_DELAY,
+            **options,
         )
         try:
             transport, receiver = await asyncio.wait_for(connecting, timeout)

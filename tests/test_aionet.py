@@ -29,6 +29,21 @@ from streamkit._transport import AsyncTransport
 from streamkit.errors import TransportError
 
 Handler = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]
+Runner = Callable[[Awaitable[Any]], Any]
+
+
+def _uvloop_run(main: Awaitable[Any]) -> Any:
+    uvloop = pytest.importorskip("uvloop")
+    return uvloop.run(main)
+
+
+@pytest.fixture(params=["asyncio", "uvloop"])
+def run(request: pytest.FixtureRequest) -> Runner:
+    """Runs a coroutine on asyncio's own event loop, or on uvloop's (uvicorn's default)."""
+    if request.param == "uvloop":
+        pytest.importorskip("uvloop")
+        return _uvloop_run
+    return asyncio.run
 
 
 @contextlib.asynccontextmanager
@@ -97,7 +112,9 @@ def pool_backends(made: httpx.AsyncClient) -> list[Any]:
     return [t._pool._network_backend for t in transports if isinstance(t, httpx.AsyncHTTPTransport)]
 
 
-def test_the_clients_streamkit_makes_run_on_it(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_clients_streamkit_makes_run_on_it(
+    monkeypatch: pytest.MonkeyPatch, run: Runner
+) -> None:
     """Every pool of the transport, the proxies httpx took from the environment included."""
     monkeypatch.setenv("HTTPS_PROXY", "http://127.0.0.1:9")
     monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.1:9")
@@ -110,12 +127,12 @@ def test_the_clients_streamkit_makes_run_on_it(monkeypatch: pytest.MonkeyPatch) 
         await transport.aclose()
         return backends
 
-    backends = asyncio.run(main())
+    backends = run(main())
     assert [3, 3] == [len(each) for each in backends]  # the client's own, https://, http://
     assert all(backend is BACKEND for each in backends for backend in each)
 
 
-def test_a_given_client_keeps_httpx_s_backend() -> None:
+def test_a_given_client_keeps_httpx_s_backend(run: Runner) -> None:
     """http_client= is the caller's: nothing of it is changed."""
 
     async def main() -> list[Any]:
@@ -126,7 +143,7 @@ def test_a_given_client_keeps_httpx_s_backend() -> None:
         await own.aclose()
         return backends
 
-    [backend] = asyncio.run(main())
+    [backend] = run(main())
     assert not isinstance(backend, AsyncioBackend)
 
 
@@ -144,7 +161,7 @@ async def connect(port: int) -> httpcore.AsyncNetworkStream:
     return await BACKEND.connect_tcp("127.0.0.1", port, timeout=5)
 
 
-def test_bytes_arrive_as_sent_and_a_read_takes_at_most_max_bytes() -> None:
+def test_bytes_arrive_as_sent_and_a_read_takes_at_most_max_bytes(run: Runner) -> None:
     """A chunk larger than max_bytes is split; chunks waiting together come in one read."""
 
     async def main() -> None:
@@ -174,10 +191,10 @@ def test_bytes_arrive_as_sent_and_a_read_takes_at_most_max_bytes() -> None:
                 await stream.write(b"more", timeout=5)
         assert b"helloabcdefghxyz" == b"".join(got)
 
-    asyncio.run(main())
+    run(main())
 
 
-def test_a_read_that_waits_too_long_times_out() -> None:
+def test_a_read_that_waits_too_long_times_out(run: Runner) -> None:
     async def main() -> None:
         async def silent(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
             await reader.read(1)
@@ -193,10 +210,10 @@ def test_a_read_that_waits_too_long_times_out() -> None:
             assert b"late" == await stream.read(10, timeout=5)  # the timer of the first is gone
             await stream.aclose()
 
-    asyncio.run(main())
+    run(main())
 
 
-def test_the_end_of_a_connection() -> None:
+def test_the_end_of_a_connection(run: Runner) -> None:
     """The peer's clean close: what it sent, then b''; a reset: ReadError."""
 
     async def main() -> None:
@@ -225,10 +242,10 @@ def test_the_end_of_a_connection() -> None:
                 await stream.read(100, timeout=5)
             await stream.aclose()
 
-    asyncio.run(main())
+    run(main())
 
 
-def test_a_cancelled_read_leaves_the_stream_usable() -> None:
+def test_a_cancelled_read_leaves_the_stream_usable(run: Runner) -> None:
     async def main() -> None:
         go = asyncio.Event()
 
@@ -251,10 +268,10 @@ def test_a_cancelled_read_leaves_the_stream_usable() -> None:
             assert b"now" == await stream.read(10, timeout=5)
             await stream.aclose()
 
-    asyncio.run(main())
+    run(main())
 
 
-def test_a_slow_reader_stops_the_socket_being_read() -> None:
+def test_a_slow_reader_stops_the_socket_being_read(run: Runner) -> None:
     """Unread data is bounded (the loop pauses the socket), and nothing is lost."""
     sent = bytes(range(256)) * (16 * 1024)  # 4 MiB
 
@@ -275,13 +292,13 @@ def test_a_slow_reader_stops_the_socket_being_read() -> None:
             await stream.aclose()
             return bytes(got), held, paused
 
-    got, held, paused = asyncio.run(main())
+    got, held, paused = run(main())
     assert got == sent
     assert paused
     assert PAUSE_AT <= held <= PAUSE_AT + 256 * 1024  # one socket read past the mark at most
 
 
-def test_a_write_the_peer_does_not_read_times_out_and_one_it_reads_completes() -> None:
+def test_a_write_the_peer_does_not_read_times_out_and_one_it_reads_completes(run: Runner) -> None:
     async def main() -> int:
         reading = asyncio.Event()
         received = 0
@@ -316,13 +333,13 @@ def test_a_write_the_peer_does_not_read_times_out_and_one_it_reads_completes() -
         return received
 
     # The first connection's bytes are read too once reading starts: at least the second's.
-    assert asyncio.run(main()) >= 64 << 20
+    assert run(main()) >= 64 << 20
 
 
 # --- Connecting --------------------------------------------------------------------
 
 
-def test_a_refused_connection_is_a_connect_error() -> None:
+def test_a_refused_connection_is_a_connect_error(run: Runner) -> None:
     async def main() -> None:
         with socket.socket() as sock:
             sock.bind(("127.0.0.1", 0))
@@ -332,10 +349,10 @@ def test_a_refused_connection_is_a_connect_error() -> None:
             refused = errno.ECONNREFUSED
             assert f"[Errno {refused}] {os.strerror(refused)}" == str(info.value)  # no address
 
-    asyncio.run(main())
+    run(main())
 
 
-def test_a_connection_that_never_completes_times_out() -> None:
+def test_a_connection_that_never_completes_times_out(run: Runner) -> None:
     """A listener whose backlog is full drops the SYN: the connect hangs, then times out."""
 
     async def main() -> None:
@@ -358,10 +375,10 @@ def test_a_connection_that_never_completes_times_out() -> None:
                 for filler in fillers:
                     filler.close()
 
-    asyncio.run(main())
+    run(main())
 
 
-def test_socket_options_and_addresses() -> None:
+def test_socket_options_and_addresses(run: Runner) -> None:
     async def main() -> None:
         async def idle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
             await reader.read(1)
@@ -380,13 +397,13 @@ def test_socket_options_and_addresses() -> None:
             assert stream.get_extra_info("something else") is None
             await stream.aclose()
 
-    asyncio.run(main())
+    run(main())
 
 
 # --- Through httpx: keep-alive, TLS, proxies -----------------------------------------
 
 
-def test_keep_alive_and_an_idle_connection_the_server_closed() -> None:
+def test_keep_alive_and_an_idle_connection_the_server_closed(run: Runner) -> None:
     """A kept connection is reused; one the server closed while idle is replaced, no error."""
 
     async def main() -> tuple[list[str], int]:
@@ -412,7 +429,7 @@ def test_keep_alive_and_an_idle_connection_the_server_closed() -> None:
             bodies.append((await made.get(base + "/c")).text)
         return bodies, connections
 
-    bodies, connections = asyncio.run(main())
+    bodies, connections = run(main())
     assert [
         "POST /a HTTP/1.1 hi",
         "POST /b HTTP/1.1 hi",
@@ -447,7 +464,7 @@ async def answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> 
         await writer.drain()
 
 
-def test_https(authority: trustme.CA) -> None:
+def test_https(authority: trustme.CA, run: Runner) -> None:
     """The TLS handshake verifies the server, ALPN says HTTP/1.1, the body comes through."""
 
     async def main() -> tuple[str, str | None]:
@@ -458,10 +475,12 @@ def test_https(authority: trustme.CA) -> None:
             ssl_object = stream.get_extra_info("ssl_object")
             return reply.text, ssl_object.selected_alpn_protocol()
 
-    assert ("GET /secure HTTP/1.1", "http/1.1") == asyncio.run(main())
+    assert ("GET /secure HTTP/1.1", "http/1.1") == run(main())
 
 
-def test_a_server_that_fails_verification_is_a_connect_error(authority: trustme.CA) -> None:
+def test_a_server_that_fails_verification_is_a_connect_error(
+    authority: trustme.CA, run: Runner
+) -> None:
     """An untrusted certificate, and one for another name: ConnectError, as httpx says it."""
     elsewhere = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     authority.issue_cert("elsewhere.test").configure_cert(elsewhere)
@@ -479,12 +498,12 @@ def test_a_server_that_fails_verification_is_a_connect_error(authority: trustme.
             errors.append(str(wrong_name.value))
         return errors
 
-    untrusted, wrong_name = asyncio.run(main())
+    untrusted, wrong_name = run(main())
     assert "CERTIFICATE_VERIFY_FAILED" in untrusted
     assert "Hostname mismatch" in wrong_name
 
 
-def test_a_tls_handshake_that_never_comes_times_out() -> None:
+def test_a_tls_handshake_that_never_comes_times_out(run: Runner) -> None:
     async def main() -> None:
         async def mute(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
             await reader.read(1 << 16)
@@ -494,7 +513,7 @@ def test_a_tls_handshake_that_never_comes_times_out() -> None:
             with pytest.raises(httpx.ConnectTimeout):
                 await made.get(f"https://127.0.0.1:{port}/")
 
-    asyncio.run(main())
+    run(main())
 
 
 async def pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -506,7 +525,7 @@ async def pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> No
 
 
 def test_proxies_from_the_environment(
-    authority: trustme.CA, monkeypatch: pytest.MonkeyPatch
+    authority: trustme.CA, monkeypatch: pytest.MonkeyPatch, run: Runner
 ) -> None:
     """http:// through a forward proxy; https:// through its CONNECT tunnel, TLS inside it.
 
@@ -556,14 +575,14 @@ def test_proxies_from_the_environment(
                 secure = (await tunnelled.get(f"https://localhost:{tls_port}/inside")).text
         return seen, plain, secure
 
-    seen, plain, secure = asyncio.run(main())
+    seen, plain, secure = run(main())
     assert {"via": "proxy"} == plain
     assert "GET /inside HTTP/1.1" == secure
     assert seen[0] == "GET http://api.test/v1/models HTTP/1.1"
     assert seen[1].startswith("CONNECT localhost:")
 
 
-def test_an_unreachable_server_through_a_streamkit_client() -> None:
+def test_an_unreachable_server_through_a_streamkit_client(run: Runner) -> None:
     """The error a streamkit user sees: a TransportError naming the type, no address detail."""
 
     async def main() -> str:
@@ -580,7 +599,7 @@ def test_an_unreachable_server_through_a_streamkit_client() -> None:
             await transport.aclose()
             return str(info.value)
 
-    assert asyncio.run(main()).endswith("/v1/models: ConnectError after 1 attempt(s)")
+    assert run(main()).endswith("/v1/models: ConnectError after 1 attempt(s)")
 
 
 # httpx's and httpcore's body iterators are async generators nested in one another; a body
