@@ -85,6 +85,8 @@ class _Receiver(asyncio.Protocol):
         self.transport = typing.cast(asyncio.Transport, transport)
 
     def data_received(self, data: bytes) -> None:
+        if data.__class__ is not bytes:  # Windows' proactor loop may pass a bytearray
+            data = bytes(data)
         self.chunks.append(data)
         self.size += len(data)
         if self.size > PAUSE_AT and not self.paused and self.transport is not None:
