@@ -24,6 +24,7 @@ import httpx
 import pytest
 import trustme
 
+from streamkit import _aionet
 from streamkit._aionet import BACKEND, PAUSE_AT, AsyncioBackend, AsyncioStream, install
 from streamkit._transport import AsyncTransport
 from streamkit.errors import TransportError
@@ -634,3 +635,15 @@ def test_sleep_on_either_loop() -> None:
     pytest.importorskip("trio")
     for backend in ("asyncio", "trio"):
         anyio.run(BACKEND.sleep, 0.001, backend=backend)
+
+
+def test_a_chunk_given_as_a_bytearray_is_held_as_bytes() -> None:
+    """Windows' proactor loop may deliver a bytearray; httpcore is handed bytes."""
+    loop = asyncio.new_event_loop()
+    try:
+        receiver = _aionet._Receiver(loop)
+        receiver.data_received(bytearray(b"chunk"))  # type: ignore[arg-type]
+        assert [b"chunk"] == list(receiver.chunks)
+        assert bytes is type(receiver.chunks[0])
+    finally:
+        loop.close()
