@@ -192,7 +192,14 @@ class AsyncioStream(httpcore.AsyncNetworkStream):
 
     async def aclose(self) -> None:
         self._closed = True
-        self._transport.close()
+        transport = self._transport
+        if transport.is_closing():
+            return
+        transport.close()
+        # As anyio closes: one turn of the loop to flush, then no waiting for a TLS
+        # peer's close_notify (up to 30 s in asyncio) with the socket held open.
+        await asyncio.sleep(0)
+        transport.abort()
 
     async def start_tls(
         self,

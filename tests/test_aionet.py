@@ -504,6 +504,52 @@ def test_a_server_that_fails_verification_is_a_connect_error(
     assert "Hostname mismatch" in wrong_name
 
 
+def test_closing_a_tls_connection_does_not_wait_for_the_peer(
+    authority: trustme.CA, run: Runner
+) -> None:
+    """The socket is closed at once, even when the peer never answers the close_notify."""
+    import threading
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    port = listener.getsockname()[1]
+    seen: dict[str, Any] = {}
+
+    def serve() -> None:  # a TLS peer that never reads again after the handshake
+        conn, _ = listener.accept()
+        tls = tls_server_context(authority).wrap_socket(conn, server_side=True)
+        raw = socket.socket(fileno=os.dup(tls.fileno()))  # the bytes under TLS
+        raw.settimeout(5)  # a hang guard: the client's end should come at once
+        try:
+            while raw.recv(65536):
+                pass
+            seen["eof"] = True
+        except ConnectionResetError:  # closed with data unread (a TLS 1.3 ticket): a reset
+            seen["eof"] = True
+        except TimeoutError:
+            seen["eof"] = False
+        finally:
+            raw.close()
+            tls.close()
+
+    thread = threading.Thread(target=serve)
+    thread.start()
+
+    async def main() -> None:
+        stream = await BACKEND.connect_tcp("127.0.0.1", port, timeout=5)
+        tls = await stream.start_tls(tls_client_context(authority), "localhost", timeout=5)
+        assert tls.get_extra_info("ssl_object") is not None
+        await tls.aclose()
+
+    try:
+        run(main())
+    finally:
+        thread.join(10)
+        listener.close()
+    assert seen == {"eof": True}
+
+
 def test_a_tls_handshake_that_never_comes_times_out(run: Runner) -> None:
     async def main() -> None:
         async def mute(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
