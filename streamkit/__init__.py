@@ -35,7 +35,7 @@ if _typing.TYPE_CHECKING:
     from streamkit._assistants.async_client import AsyncClient, AsyncPage, AsyncRunStream
     from streamkit._assistants.client import FILE_SEARCH_CONTENT, Client, Page, RunStream
     from streamkit._assistants.handlers import AsyncEventHandler, EventHandler, Handlers
-    from streamkit._bulk import ReplayResult, replay_many
+    from streamkit._bulk import ReplayResult, open_table, replay_many, result_rows
     from streamkit._consume import aconsume, atext_deltas, consume, text_deltas
     from streamkit._engine.changes import Anomaly, Change
     from streamkit._engine.convert import converter, parse_event, to_dict
@@ -84,7 +84,9 @@ _LAZY: dict[str, str] = {
         ["AsyncResponseEventHandler", "ResponseEventHandler", "ResponseHandlers"],
         "streamkit._responses.handlers",
     ),
-    **dict.fromkeys(["ReplayResult", "replay_many"], "streamkit._bulk"),
+    **dict.fromkeys(
+        ["ReplayResult", "open_table", "replay_many", "result_rows"], "streamkit._bulk"
+    ),
     **dict.fromkeys(
         ["MAX_INDEX_GAP", "Accumulator", "AssistantsChange", "ChangeKind"],
         "streamkit._assistants.accumulator",
@@ -186,11 +188,13 @@ __all__ = [
     "encode_sse",
     "export_json",
     "models",
+    "open_table",
     "parse_event",
     "parse_response_event",
     "recordings",
     "replay",
     "replay_many",
+    "result_rows",
     "text_deltas",
     "to_dict",
 ]

@@ -35,6 +35,7 @@ from typing import Any, Final
 from typing import Protocol as TypingProtocol
 
 import attrs
+from typing_extensions import Self
 
 from streamkit import models as m
 from streamkit._assistants.accumulator import Accumulator
@@ -552,7 +553,7 @@ def result_rows(result: ReplayResult, *, file: str | None = None) -> Iterator[di
 
 
 class TableWriter(TypingProtocol):
-    """Where :func:`open_table` writes rows."""
+    """Where :func:`open_table` writes rows; ``with`` closes it."""
 
     def write(self, rows: Iterable[Mapping[str, Any]]) -> None:
         """Add rows (dicts with the :data:`COLUMNS`)."""
@@ -562,8 +563,25 @@ class TableWriter(TypingProtocol):
         """Write what is buffered and close the file."""
         ...
 
+    def __enter__(self) -> Self: ...
 
-class _JSONLines:
+    def __exit__(self, *exc_info: object) -> None: ...
+
+
+class _Closing:
+    """``with`` for a writer: closed on the way out, however the block ends."""
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
+class _JSONLines(_Closing):
     """Rows as JSON Lines, one object a line, written as they come."""
 
     def __init__(self, path: str) -> None:
@@ -576,7 +594,7 @@ class _JSONLines:
         self._file.close()
 
 
-class _Parquet:
+class _Parquet(_Closing):
     """Rows as a Parquet file, in row groups of :attr:`GROUP` rows (bounded memory)."""
 
     GROUP = 65_536

@@ -247,3 +247,37 @@ def test_table_shows_each_run_and_response(tree: Path, capsys: pytest.CaptureFix
     )
     assert re.search(r"c-error\.sse\s+run_\w+\s+in_progress\s+message_creation 1\s+-$", out, re.M)
     assert out.endswith("3 file(s), 218 events, 0 failed, 3,376 tokens\n")
+
+
+@pytest.mark.parametrize("suffix", [".jsonl", ".parquet"])
+def test_the_python_api_writes_the_table(tmp_path: Path, suffix: str) -> None:
+    """`streamkit.replay_many` + `result_rows` into `open_table`, closed by `with` (also when
+    the block raises): the rows `replay --out` writes."""
+    import streamkit
+
+    paths = [RECORDINGS / "demo-responses.sse", RECORDINGS / "text-run.sse"]
+    out = tmp_path / f"rows{suffix}"
+    with streamkit.open_table(out) as table:
+        for result in streamkit.replay_many(paths, strict=False):
+            table.write(streamkit.result_rows(result, file=Path(result.path).name))
+    expected = rows_of("demo-responses.sse") + rows_of("text-run.sse")
+    if suffix == ".jsonl":
+        written = [json.loads(line) for line in out.read_text().splitlines()]
+    else:
+        parquet = pytest.importorskip("pyarrow.parquet")
+        written = parquet.read_table(out).to_pylist()
+    assert expected == written
+
+    broken = tmp_path / f"broken{suffix}"
+
+    def write_then_fail() -> None:
+        with streamkit.open_table(broken) as table:
+            table.write(rows_of("text-run.sse"))
+            raise RuntimeError("midway")
+
+    with pytest.raises(RuntimeError, match="midway"):
+        write_then_fail()
+    if suffix == ".parquet":  # closed on the way out: a whole file, with what was written
+        assert rows_of("text-run.sse") == parquet.read_table(broken).to_pylist()
+    else:
+        assert len(rows_of("text-run.sse")) == len(broken.read_text().splitlines())
