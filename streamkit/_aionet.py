@@ -56,6 +56,10 @@ SocketOption: typing.TypeAlias = (
 
 def _what(error: BaseException) -> str:
     """What went wrong, without the addresses asyncio puts in its connect errors."""
+    if isinstance(error, ssl.SSLCertVerificationError):
+        # Its message ends "..., certificate is not valid for '<host or IP address>'.": cut there.
+        reason = (error.verify_message or "").partition(", certificate is not valid for")[0]
+        return f"[SSL: {error.reason}] certificate verify failed: {reason}"
     if isinstance(error, (ssl.SSLError, socket.gaierror)):
         return str(error)  # the TLS library's reason; the resolver's
     if isinstance(error, OSError) and error.errno:
@@ -77,8 +81,10 @@ class _Receiver(asyncio.Protocol):
         self.error: BaseException | None = None
         #: The read waiting for data: set to False when data comes, True when its time is up.
         self.waiter: asyncio.Future[bool] | None = None
-        #: While the transport's write buffer is over its high-water mark: done when drained.
-        self.drained: asyncio.Future[bool] | None = None
+        #: The transport's write buffer is over its high-water mark; the writes waiting for
+        #: it to drain (each its own future: a cancelled or timed-out one touches no other).
+        self.writing_paused = False
+        self.drainers: list[asyncio.Future[bool]] = []
         self.paused = False
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
@@ -103,14 +109,16 @@ class _Receiver(asyncio.Protocol):
         self.eof = True
         self.error = exc
         self._wake(self.waiter)
-        self._wake(self.drained)
+        for drainer in self.drainers:
+            self._wake(drainer)
 
     def pause_writing(self) -> None:
-        self.drained = self.loop.create_future()
+        self.writing_paused = True
 
     def resume_writing(self) -> None:
-        drained, self.drained = self.drained, None
-        self._wake(drained)
+        self.writing_paused = False
+        for drainer in self.drainers:
+            self._wake(drainer)
 
     @staticmethod
     def _wake(waiter: asyncio.Future[bool] | None) -> None:
@@ -145,6 +153,10 @@ class AsyncioStream(httpcore.AsyncNetworkStream):
         receiver = self._receiver
         chunks = receiver.chunks
         if not chunks and not receiver.eof and not self._closed:
+            if receiver.waiter is not None:
+                # The data would wake one of two waiting readers, and the other's end
+                # would unset the first's waiter: it would never wake (anyio refuses too).
+                raise RuntimeError("another task is already reading this connection")
             waiter = receiver.waiter = receiver.loop.create_future()
             try:
                 if await receiver.wait(waiter, timeout):
@@ -184,9 +196,15 @@ class AsyncioStream(httpcore.AsyncNetworkStream):
             error = receiver.error
             raise httpcore.WriteError(_what(error) if error else "the connection is closed")
         self._transport.write(buffer)
-        drained = receiver.drained
-        if drained is not None and await receiver.wait(drained, timeout):
-            raise httpcore.WriteTimeout("the peer did not read within the write timeout")
+        if receiver.writing_paused:
+            drained = receiver.loop.create_future()
+            receiver.drainers.append(drained)
+            try:
+                timed_out = await receiver.wait(drained, timeout)
+            finally:
+                receiver.drainers.remove(drained)
+            if timed_out:
+                raise httpcore.WriteTimeout("the peer did not read within the write timeout")
         if receiver.error is not None:
             raise httpcore.WriteError(_what(receiver.error))
 
@@ -198,8 +216,10 @@ class AsyncioStream(httpcore.AsyncNetworkStream):
         transport.close()
         # As anyio closes: one turn of the loop to flush, then no waiting for a TLS
         # peer's close_notify (up to 30 s in asyncio) with the socket held open.
-        await asyncio.sleep(0)
-        transport.abort()
+        try:
+            await asyncio.sleep(0)
+        finally:  # cancelled in that turn too: a second aclose() finds it closing
+            transport.abort()
 
     async def start_tls(
         self,
@@ -209,6 +229,14 @@ class AsyncioStream(httpcore.AsyncNetworkStream):
     ) -> httpcore.AsyncNetworkStream:
         receiver = self._receiver
         loop = receiver.loop
+        if receiver.eof or self._transport.is_closing():
+            # The loop would wait for a handshake on a socket already gone (to the timeout).
+            await self.aclose()
+            raise httpcore.ConnectError("the connection closed before the TLS handshake")
+        # Data may come in the same read as the handshake's last bytes, before the TLS
+        # transport is ours: pausing the raw one then would be for good (the TLS
+        # transport's resume_reading resumes only its own pause), so none till then.
+        receiver.transport = None
         handshake = loop.start_tls(
             self._transport, receiver, ssl_context, server_hostname=server_hostname
         )
@@ -224,6 +252,9 @@ class AsyncioStream(httpcore.AsyncNetworkStream):
             await self.aclose()
             raise httpcore.ConnectError("the connection closed during the TLS handshake")
         receiver.transport = tls  # pause_reading and friends go to the TLS layer now
+        if receiver.size > PAUSE_AT and not receiver.paused:
+            receiver.paused = True
+            tls.pause_reading()
         return AsyncioStream(tls, receiver)
 
     def get_extra_info(self, info: str) -> Any:
@@ -296,8 +327,12 @@ class AsyncioBackend(httpcore.AsyncNetworkBackend):
         except OSError as error:
             raise httpcore.ConnectError(_what(error)) from error
         sock = transport.get_extra_info("socket")
-        for option in socket_options or ():
-            sock.setsockopt(*option)
+        try:
+            for option in socket_options or ():
+                sock.setsockopt(*option)
+        except OSError as error:  # as anyio maps it, and the socket not left open
+            transport.abort()
+            raise httpcore.ConnectError(_what(error)) from error
         return AsyncioStream(transport, receiver)
 
     async def sleep(self, seconds: float) -> None:

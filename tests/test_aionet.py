@@ -693,3 +693,203 @@ def test_a_chunk_given_as_a_bytearray_is_held_as_bytes() -> None:
         assert bytes is type(receiver.chunks[0])
     finally:
         loop.close()
+
+
+# --- Cancellation, concurrency, TLS edges ------------------------------------------------
+
+
+def test_a_cancelled_write_leaves_the_stream_usable(run: Runner) -> None:
+    """A write cancelled while it waits for the peer to read must not poison the next one."""
+
+    async def main() -> None:
+        reading = asyncio.Event()
+
+        async def lazy(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            await reading.wait()
+            while await reader.read(1 << 20):
+                pass
+
+        async with serving(lazy) as port:
+            stream = await connect(port)
+            block = b"x" * (1 << 20)
+
+            async def write_on() -> None:
+                for _ in range(256):  # far more than the socket buffers hold
+                    await stream.write(block, timeout=None)
+
+            writing = asyncio.create_task(write_on())
+            await asyncio.sleep(0.1)  # it waits for the peer to read
+            writing.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await writing
+            later = asyncio.create_task(stream.write(b"after", timeout=5))
+            await asyncio.sleep(0)
+            reading.set()
+            await asyncio.wait([later], timeout=5)  # a hang guard
+            assert later.done()
+            assert not later.cancelled()  # (the cancelled write's CancelledError, raised here)
+            assert later.exception() is None
+            await stream.aclose()
+
+    run(main())
+
+
+def test_a_second_task_reading_at_once_is_refused_and_the_first_still_wakes(run: Runner) -> None:
+    """httpcore reads from one task at a time; a second waiting reader must not strand the first."""
+
+    async def main() -> None:
+        go = asyncio.Event()
+
+        async def later(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            await go.wait()
+            writer.write(b"data")
+            await writer.drain()
+            await reader.read(1)
+
+        async with serving(later) as port:
+            stream = await connect(port)
+            first = asyncio.create_task(stream.read(10, timeout=None))
+            await asyncio.sleep(0)  # it waits for data
+            with pytest.raises(RuntimeError, match="another task"):
+                await stream.read(10, timeout=0.05)
+            go.set()
+            assert b"data" == await asyncio.wait_for(first, 5)  # (a hang guard)
+            await stream.aclose()
+
+    run(main())
+
+
+def tls_by_hand(authority: trustme.CA, first: bytes = b"", then: bytes = b"") -> Handler:
+    """A TLS 1.2 server run through memory BIOs: its last handshake flight goes out in one
+    write with ``first`` (encrypted) right behind it, ``then`` once the client sends
+    something; after that it reads nothing (nor answers a close_notify)."""
+
+    async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        context = tls_server_context(authority)
+        context.maximum_version = ssl.TLSVersion.TLSv1_2  # the server speaks last
+        incoming, outgoing = ssl.MemoryBIO(), ssl.MemoryBIO()
+        tls = context.wrap_bio(incoming, outgoing, server_side=True)
+        while True:
+            try:
+                tls.do_handshake()
+                break
+            except ssl.SSLWantReadError:
+                writer.write(outgoing.read())
+                data = await reader.read(65536)
+                if not data:
+                    return
+                incoming.write(data)
+        if first:
+            tls.write(first)
+        writer.write(outgoing.read())  # the server's Finished and ``first``: one write
+        await reader.read(65536)
+        if then:
+            tls.write(then)
+            writer.write(outgoing.read())
+        await asyncio.sleep(30)  # (cancelled when the server closes)
+
+    return handler
+
+
+def test_data_that_comes_with_the_tls_handshake_does_not_stall_the_stream(
+    authority: trustme.CA, run: Runner
+) -> None:
+    """Over PAUSE_AT bytes read with the handshake's last bytes: reading resumes as it drains."""
+    first, then = b"f" * (PAUSE_AT + 30000), b"then"
+
+    async def main() -> bytes:
+        async with serving(tls_by_hand(authority, first, then)) as port:
+            stream = await connect(port)
+            tls = await stream.start_tls(tls_client_context(authority), "localhost", timeout=5)
+            got = bytearray()
+            while len(got) < len(first):
+                got += await tls.read(65536, timeout=5)
+            await tls.write(b"more", timeout=5)
+            got += await tls.read(65536, timeout=5)
+            await tls.aclose()
+            return bytes(got)
+
+    assert first + then == run(main())
+
+
+def test_a_cancelled_close_still_closes_the_socket(authority: trustme.CA, run: Runner) -> None:
+    """A TLS peer that never answers the close_notify: the socket goes at once all the same."""
+
+    async def main() -> None:
+        async with serving(tls_by_hand(authority)) as port:
+            stream = await connect(port)
+            tls = await stream.start_tls(tls_client_context(authority), "localhost", timeout=5)
+            assert isinstance(tls, AsyncioStream)
+            closing = asyncio.create_task(tls.aclose())
+            await asyncio.sleep(0)  # it has closed, and waits one turn of the loop to abort
+            closing.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await closing
+
+            async def lost() -> None:
+                while not tls._receiver.eof:
+                    await asyncio.sleep(0.01)
+
+            await asyncio.wait_for(lost(), 5)  # (asyncio's own TLS shutdown waits 30 s)
+            await tls.aclose()
+
+    run(main())
+
+
+def test_tls_on_a_connection_the_peer_closed_is_a_connect_error(
+    authority: trustme.CA, run: Runner
+) -> None:
+    """As anyio says it: at once, not at the connect timeout (never, without one)."""
+
+    async def main() -> None:
+        async def gone(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            pass  # closed at once
+
+        async with serving(gone) as port:
+            stream = await connect(port)
+
+            async def ended() -> None:
+                while not stream.get_extra_info("is_readable"):
+                    await asyncio.sleep(0.01)
+
+            await asyncio.wait_for(ended(), 5)
+            handshake = stream.start_tls(tls_client_context(authority), "localhost", timeout=None)
+            with pytest.raises(httpcore.ConnectError):
+                await asyncio.wait_for(handshake, 5)  # (a hang guard)
+
+    run(main())
+
+
+def test_a_certificate_for_another_address_names_no_address(
+    authority: trustme.CA, run: Runner
+) -> None:
+    """The TLS library names the address the certificate does not cover: not in the message."""
+    localhost_only = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    authority.issue_cert("localhost").configure_cert(localhost_only)
+
+    async def main() -> str:
+        trusting = client(verify=tls_client_context(authority))
+        async with serving(answer, localhost_only) as port, trusting as made:
+            with pytest.raises(httpx.ConnectError) as info:
+                await made.get(f"https://127.0.0.1:{port}/")
+        return str(info.value)
+
+    message = run(main())
+    assert "CERTIFICATE_VERIFY_FAILED" in message
+    assert "IP address mismatch" in message
+    assert "127.0.0.1" not in message
+
+
+def test_a_socket_option_the_os_refuses_is_a_connect_error(run: Runner) -> None:
+    """As anyio maps it (an OSError escaping httpcore would not be an httpx error)."""
+
+    async def main() -> None:
+        async def idle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            await reader.read(1)
+
+        async with serving(idle) as port:
+            unknown = (socket.SOL_SOCKET, 12345, 1)  # no such option
+            with pytest.raises(httpcore.ConnectError):
+                await BACKEND.connect_tcp("127.0.0.1", port, timeout=5, socket_options=[unknown])
+
+    run(main())

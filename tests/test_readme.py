@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
@@ -29,8 +31,10 @@ def test_ci_runs_the_readme_test_command_verbatim() -> None:
     assert test_command in ci_lines
 
 
-def test_offline_examples_run() -> None:
-    """Every README example that needs no network runs as printed."""
+def test_offline_examples_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every README example that needs no network runs as printed (in a scratch directory:
+    what an example writes lands there, not in the checkout)."""
+    monkeypatch.chdir(tmp_path)
     examples = [
         block
         for block in code_blocks("python")
