@@ -246,17 +246,22 @@ def test_the_end_of_a_connection(run: Runner) -> None:
     run(main())
 
 
+def sends_when(go: asyncio.Event, data: bytes) -> Handler:
+    """A server that sends ``data`` once ``go`` is set, then waits for the client."""
+
+    async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await go.wait()
+        writer.write(data)
+        await writer.drain()
+        await reader.read(1)
+
+    return handler
+
+
 def test_a_cancelled_read_leaves_the_stream_usable(run: Runner) -> None:
     async def main() -> None:
         go = asyncio.Event()
-
-        async def later(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-            await go.wait()
-            writer.write(b"now")
-            await writer.drain()
-            await reader.read(1)
-
-        async with serving(later) as port:
+        async with serving(sends_when(go, b"now")) as port:
             stream = await connect(port)
             assert isinstance(stream, AsyncioStream)
             reading = asyncio.create_task(stream.read(10, timeout=None))
@@ -739,14 +744,7 @@ def test_a_second_task_reading_at_once_is_refused_and_the_first_still_wakes(run:
 
     async def main() -> None:
         go = asyncio.Event()
-
-        async def later(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-            await go.wait()
-            writer.write(b"data")
-            await writer.drain()
-            await reader.read(1)
-
-        async with serving(later) as port:
+        async with serving(sends_when(go, b"data")) as port:
             stream = await connect(port)
             first = asyncio.create_task(stream.read(10, timeout=None))
             await asyncio.sleep(0)  # it waits for data
