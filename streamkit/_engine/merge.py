@@ -579,8 +579,8 @@ def mismatches(
     stream broke, and the object was read back) is a prefix of the whole, not
     a mismatch. At most five paths are collected.
     """
-    if len(found) >= 5:
-        return
+    if len(found) >= 5 or held == terminal:
+        return  # equal (the usual case, compared in C): nothing differs below either
     if isinstance(held, dict) and isinstance(terminal, dict):
         for key, value in held.items():
             other = terminal.get(key)
