@@ -125,6 +125,19 @@ def test_bad_arguments_json_is_a_usage_error(capsys: pytest.CaptureFixture[str])
         assert err.splitlines()[-1].startswith("python -m streamkit.mockserver: error: ")
 
 
+@pytest.mark.parametrize("port", ["99999", "-1", "http"])
+def test_a_port_out_of_range_is_a_usage_error(
+    port: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`serve-mock --port 99999` is argparse's one line and exit 2 (it was an OverflowError)."""
+    with pytest.raises(SystemExit) as info:
+        streamkit.cli.main(["serve-mock", "--port", port])
+    assert info.value.code == 2
+    (line,) = [row for row in capsys.readouterr().err.splitlines() if "error:" in row]
+    assert line.startswith("streamkit serve-mock: error: argument --port: ")
+    assert "Traceback" not in line
+
+
 def test_a_bad_recording_name_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
     """An unknown recording: one line naming it and the bundled names, exit 1, no errno."""
     assert main(["--recording", "text-rum", "--port", "0"]) == 1
