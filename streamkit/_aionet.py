@@ -95,10 +95,14 @@ class _Receiver(asyncio.Protocol):
             data = bytes(data)
         self.chunks.append(data)
         self.size += len(data)
+        self.pause_if_full()
+        self._wake(self.waiter)
+
+    def pause_if_full(self) -> None:
+        """Stop reading the socket while more than PAUSE_AT bytes wait unread."""
         if self.size > PAUSE_AT and not self.paused and self.transport is not None:
             self.paused = True
             self.transport.pause_reading()
-        self._wake(self.waiter)
 
     def eof_received(self) -> bool:
         self.eof = True
@@ -252,9 +256,7 @@ class AsyncioStream(httpcore.AsyncNetworkStream):
             await self.aclose()
             raise httpcore.ConnectError("the connection closed during the TLS handshake")
         receiver.transport = tls  # pause_reading and friends go to the TLS layer now
-        if receiver.size > PAUSE_AT and not receiver.paused:
-            receiver.paused = True
-            tls.pause_reading()
+        receiver.pause_if_full()
         return AsyncioStream(tls, receiver)
 
     def get_extra_info(self, info: str) -> Any:
@@ -273,6 +275,14 @@ class AsyncioStream(httpcore.AsyncNetworkStream):
             # server closed (what httpcore asks this for).
             receiver = self._receiver
             return receiver.eof or bool(receiver.chunks)
+        return None
+
+
+def _running_loop() -> asyncio.AbstractEventLoop | None:
+    """The asyncio loop running this task; None off asyncio (trio, through anyio)."""
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
         return None
 
 
@@ -302,9 +312,8 @@ class AsyncioBackend(httpcore.AsyncNetworkBackend):
         local_address: str | None = None,
         socket_options: Iterable[SocketOption] | None = None,
     ) -> httpcore.AsyncNetworkStream:
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:  # no asyncio loop runs this task
+        loop = _running_loop()
+        if loop is None:
             return await self._elsewhere.connect_tcp(
                 host, port, timeout, local_address, socket_options
             )
@@ -336,15 +345,13 @@ class AsyncioBackend(httpcore.AsyncNetworkBackend):
         return AsyncioStream(transport, receiver)
 
     async def sleep(self, seconds: float) -> None:
-        try:
-            asyncio.get_running_loop()
-        except RuntimeError:
+        if _running_loop() is None:
             await self._elsewhere.sleep(seconds)
         else:
             await asyncio.sleep(seconds)
 
 
-#: One backend serves every pool: it holds no state.
+#: One backend serves every pool: it holds no connection's state.
 BACKEND = AsyncioBackend()
 
 

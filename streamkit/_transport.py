@@ -476,12 +476,11 @@ class _Pools:
         # One SSL context for every pool (as httpx would make for one): loading
         # the CA certificates costs time and memory.
         self._ssl = httpx.create_ssl_context(verify=True, trust_env=True)
-        first = httpx.AsyncClient(timeout=timeout, limits=self.limits(0), verify=self._ssl)
-        install(first)
         #: The clients, the first made at once, the others when needed.
-        self.clients = [first]
+        self.clients: list[httpx.AsyncClient] = []
         #: Requests in flight per client.
-        self.busy = [0]
+        self.busy: list[int] = []
+        self._add()
 
     @staticmethod
     def limits(index: int) -> httpx.Limits:
@@ -513,7 +512,8 @@ class _Pools:
             timeout=self._timeout,
             limits=self.limits(index),
             verify=self._ssl,
-            cookies=self.clients[0].cookies.jar,  # the jar itself: one for all pools
+            # The first one's jar itself: one for all pools.
+            cookies=self.clients[0].cookies.jar if self.clients else None,
         )
         install(client)
         self.clients.append(client)
