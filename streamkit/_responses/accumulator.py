@@ -381,6 +381,14 @@ def _text(payload: dict[str, Any], key: str) -> str:
     return text
 
 
+def _list_or_none(payload: dict[str, Any], key: str) -> list[Any] | None:
+    value = payload.get(key)
+    if value is not None and value.__class__ is not list:
+        raise BadShape(("data", key), "an array", value)
+    listed: list[Any] | None = value
+    return listed
+
+
 def _append(node: dict[Any, Any], key: Any, fragment: str, tx: Tx, path: Path) -> None:
     """Append streamed text to ``node[key]``, logged (linear: fragments join when read)."""
     current = node.get(key, MISSING)
@@ -1249,9 +1257,7 @@ class ResponseAccumulator(Engine):
         item = self._item_for(payload, name)
         index, part = self._part_for(item, payload, name, area)
         fragment = _text(payload, "delta")
-        logprobs = payload.get("logprobs")
-        if logprobs is not None and logprobs.__class__ is not list:
-            raise BadShape(("data", "logprobs"), "an array", logprobs)
+        logprobs = _list_or_none(payload, "logprobs")
         _check_event(name, payload, tx, _DELTA_FIELDS)
         if item.done or item.parts[area].get(index):
             return self._late(item, name, "part")
@@ -1289,9 +1295,7 @@ class ResponseAccumulator(Engine):
         item = self._item_for(payload, name)
         index, part = self._part_for(item, payload, name, area)
         final = _text(payload, key)
-        logprobs = payload.get("logprobs")
-        if logprobs is not None and logprobs.__class__ is not list:
-            raise BadShape(("data", "logprobs"), "an array", logprobs)
+        logprobs = _list_or_none(payload, "logprobs")
         _check_event(name, payload, tx, frozenset({key, "logprobs"}))
         if item.done or item.parts[area].get(index):
             return []  # the part's done event, later in the stream, already stands
