@@ -50,7 +50,7 @@ from openai.types.beta.threads.runs import CodeInterpreterToolCall, ToolCallsSte
 from streamkit import Accumulator, SSEDecoder
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from report import cpu_model, markdown_table, version
+from report import cpu_model, markdown_table, repeat_arg, sizes_arg, version
 from streams import BlockSplitter
 
 from streamkit import models as sk
@@ -813,19 +813,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     p.add_argument("--json", type=Path, default=None, help="write all results to this file")
     p.add_argument("--quick", action="store_true", help="sizes 1000,10000 and repeat 1")
     args = p.parse_args(argv)
-    if args.repeat is None:
-        args.repeat = 1 if args.quick else 3
-    if args.repeat < 1:
-        p.error("--repeat must be >= 1")
-    if args.sizes is None:
-        args.sizes = list(QUICK_SIZES if args.quick else DEFAULT_SIZES)
-    else:
-        try:
-            args.sizes = sorted({int(s.replace("_", "")) for s in args.sizes.split(",") if s})
-        except ValueError:
-            p.error("--sizes must be comma-separated integers")
-        if not args.sizes or min(args.sizes) < 1:
-            p.error("--sizes must be positive")
+    args.repeat = repeat_arg(p, args.repeat, 1 if args.quick else 3)
+    args.sizes = sizes_arg(p, args.sizes, QUICK_SIZES if args.quick else DEFAULT_SIZES)
     return args
 
 

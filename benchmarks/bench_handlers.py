@@ -56,7 +56,7 @@ from bench_accumulate import (
     build_stream,
     make_openai_client,
 )
-from report import cpu_model, markdown_table, version
+from report import cpu_model, markdown_table, repeat_arg, sizes_arg, version
 
 TIMES = "\u00d7"  # multiplication sign, for ratios
 MU = "\u00b5"  # micro sign
@@ -604,19 +604,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     p.add_argument("--json", type=Path, default=None, help="write all results to this file")
     p.add_argument("--quick", action="store_true", help=f"repeat {QUICK_REPEAT}")
     args = p.parse_args(argv)
-    if args.repeat is None:
-        args.repeat = QUICK_REPEAT if args.quick else DEFAULT_REPEAT
-    if args.repeat < 1:
-        p.error("--repeat must be >= 1")
-    if args.sizes is None:
-        args.sizes = list(DEFAULT_SIZES)
-    else:
-        try:
-            args.sizes = sorted({int(s.replace("_", "")) for s in args.sizes.split(",") if s})
-        except ValueError:
-            p.error("--sizes must be comma-separated integers")
-        if not args.sizes or min(args.sizes) < 2:
-            p.error("--sizes must be at least 2")
+    args.repeat = repeat_arg(p, args.repeat, QUICK_REPEAT if args.quick else DEFAULT_REPEAT)
+    args.sizes = sizes_arg(p, args.sizes, DEFAULT_SIZES, least=2)
     known = {w.key for w in WAYS}
     args.ways = [k.strip() for k in args.ways.split(",") if k.strip()]
     if not args.ways or set(args.ways) - known:

@@ -60,7 +60,7 @@ from bench_accumulate import (
     print_size_table,
     read_floor,
 )
-from report import markdown_table
+from report import markdown_table, repeat_arg, sizes_arg
 from streams import ResponsesStream, responses_stream
 
 DEFAULT_SIZES = (5_000, 40_000)
@@ -330,19 +330,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     p.add_argument("--json", type=Path, default=None, help="write all results to this file")
     p.add_argument("--quick", action="store_true", help="size 5000 and repeat 1")
     args = p.parse_args(argv)
-    if args.repeat is None:
-        args.repeat = 1 if args.quick else 3
-    if args.repeat < 1:
-        p.error("--repeat must be >= 1")
-    if args.sizes is None:
-        args.sizes = list(QUICK_SIZES if args.quick else DEFAULT_SIZES)
-    else:
-        try:
-            args.sizes = sorted({int(s.replace("_", "")) for s in args.sizes.split(",") if s})
-        except ValueError:
-            p.error("--sizes must be comma-separated integers")
-        if not args.sizes or min(args.sizes) < 1:
-            p.error("--sizes must be positive")
+    args.repeat = repeat_arg(p, args.repeat, 1 if args.quick else 3)
+    args.sizes = sizes_arg(p, args.sizes, QUICK_SIZES if args.quick else DEFAULT_SIZES)
     return args
 
 

@@ -36,7 +36,7 @@ from openai._streaming import SSEDecoder as OpenAISSEDecoder
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from report import cpu_model, markdown_table, version
+from report import cpu_model, markdown_table, repeat_arg, version
 from streams import (
     BlockSplitter,
     assistants_stream,
@@ -712,10 +712,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         help="main: Assistants-like stream; large: big events + linearity",
     )
     args = p.parse_args(argv)
-    if args.repeat is None:
-        args.repeat = 3 if args.quick else 5
-    if args.repeat < 1:
-        p.error("--repeat must be >= 1")
+    args.repeat = repeat_arg(p, args.repeat, 3 if args.quick else 5)
     return args
 
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import argparse
 import platform
 from collections.abc import Sequence
 from importlib import metadata
 from pathlib import Path
 
-__all__ = ["cpu_model", "markdown_table", "version"]
+__all__ = ["cpu_model", "markdown_table", "repeat_arg", "sizes_arg", "version"]
 
 
 def markdown_table(
@@ -46,3 +47,28 @@ def cpu_model() -> str:
     except OSError:
         pass
     return platform.processor() or "unknown"
+
+
+def repeat_arg(p: argparse.ArgumentParser, repeat: int | None, default: int) -> int:
+    """``--repeat``: ``default`` when not given; below 1 is a usage error."""
+    if repeat is None:
+        return default
+    if repeat < 1:
+        p.error("--repeat must be >= 1")
+    return repeat
+
+
+def sizes_arg(
+    p: argparse.ArgumentParser, text: str | None, default: Sequence[int], least: int = 1
+) -> list[int]:
+    """``--sizes``: comma-separated integers (``_`` allowed), sorted, each once; ``default``
+    when not given. Fewer than one, or one below ``least``, is a usage error."""
+    if text is None:
+        return list(default)
+    try:
+        sizes = sorted({int(s.replace("_", "")) for s in text.split(",") if s})
+    except ValueError:
+        p.error("--sizes must be comma-separated integers")
+    if not sizes or min(sizes) < least:
+        p.error("--sizes must be positive" if least == 1 else f"--sizes must be at least {least}")
+    return sizes
