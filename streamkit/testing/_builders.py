@@ -32,7 +32,7 @@ from streamkit.models import (
 )
 from streamkit.models.enums import RunStatus
 from streamkit.sse import ServerSentEvent
-from streamkit.testing._wire import DONE, event, message_delta, step_delta
+from streamkit.testing._wire import DONE, event, intro_order, message_delta, step_delta, weave
 
 __all__ = ["message_events", "run_events", "step_events"]
 
@@ -90,44 +90,6 @@ def _fragments(text: str, rng: random.Random, max_fragment: int) -> list[str]:
         pieces.append(text[position : position + size])
         position += size
     return pieces
-
-
-def _order(count: int, rng: random.Random, out_of_order: bool) -> list[int]:
-    order = list(range(count))
-    if out_of_order:
-        rng.shuffle(order)
-    return order
-
-
-def _weave(
-    sequences: Sequence[Sequence[_T]], order: Sequence[int], rng: random.Random, interleave: bool
-) -> list[_T]:
-    """Merge sequences into one, each keeping its own order.
-
-    Sequence ``order[k]`` starts only after ``order[k - 1]`` has started, so ``order`` is the
-    order in which they are introduced. Without ``interleave`` each runs to its end before the
-    next starts; with it, the next item is drawn from any started sequence (or the next one to
-    start), weighted by what each has left.
-    """
-    if not interleave:
-        return [item for k in order for item in sequences[k]]
-    woven: list[_T] = []
-    taken = [0] * len(sequences)
-    started: list[int] = []
-    waiting = [k for k in order if sequences[k]]
-    waiting.reverse()  # pop() takes the next to introduce
-    while True:
-        candidates = [k for k in started if taken[k] < len(sequences[k])]
-        if waiting:
-            candidates.append(waiting[-1])
-        if not candidates:
-            return woven
-        weights = [len(sequences[k]) - taken[k] for k in candidates]
-        (k,) = rng.choices(candidates, weights=weights)
-        if waiting and k == waiting[-1]:
-            started.append(waiting.pop())
-        woven.append(sequences[k][taken[k]])
-        taken[k] += 1
 
 
 def _batches(entries: Sequence[_T], rng: random.Random) -> list[list[_T]]:
@@ -215,8 +177,8 @@ def _code_interpreter_pieces(
             outputs.append([{"index": k, "type": "logs", "logs": logs_part} for logs_part in logs])
         else:
             outputs.append([_indexed(k, output)])
-    order = _order(len(outputs), rng, out_of_order)
-    for output_entry in _weave(outputs, order, rng, interleave):
+    order = intro_order(len(outputs), rng, out_of_order)
+    for output_entry in weave(outputs, order, rng, interleave):
         previous = pieces[-1]["code_interpreter"]
         if rng.random() < _JOIN_OUTPUTS:
             previous.setdefault("outputs", []).append(output_entry)
@@ -282,10 +244,10 @@ def _step_parts(
             _call_pieces(i, call, rng, max_fragment, interleave, out_of_order)
             for i, call in enumerate(details.tool_calls)
         ]
-        order = _order(len(calls), rng, out_of_order)
+        order = intro_order(len(calls), rng, out_of_order)
         events.extend(
             event("thread.run.step.delta", step_delta(step.id, batch))
-            for batch in _batches(_weave(calls, order, rng, interleave), rng)
+            for batch in _batches(weave(calls, order, rng, interleave), rng)
         )
     name = _STEP_TERMINAL.get(step.status)
     terminal = event(name, to_dict(step)) if name is not None else None
@@ -425,11 +387,11 @@ def _message_parts(
         _block_pieces(i, block, rng, max_fragment, out_of_order)
         for i, block in enumerate(message.content)
     ]
-    order = _order(len(blocks), rng, out_of_order)
+    order = intro_order(len(blocks), rng, out_of_order)
     # Blocks stream one after another, as from the API; only their order is shuffled.
     events.extend(
         event("thread.message.delta", message_delta(message.id, batch))
-        for batch in _batches(_weave(blocks, order, rng, interleave=False), rng)
+        for batch in _batches(weave(blocks, order, rng, interleave=False), rng)
     )
     name = _MESSAGE_TERMINAL.get(message.status)
     terminal = event(name, to_dict(message)) if name is not None else None

@@ -46,7 +46,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from streamkit.sse import ServerSentEvent
-from streamkit.testing._wire import dumps
+from streamkit.testing._wire import dumps, intro_order, weave
 
 __all__ = [
     "RESPONSE_DELTA_TYPES",
@@ -950,34 +950,6 @@ def _item_events(output_index: int, item: Any, options: _Options) -> list[JSON]:
     return events
 
 
-def _weave(
-    sequences: Sequence[Sequence[JSON]], order: Sequence[int], rng: random.Random
-) -> list[JSON]:
-    """Merge the items' event sequences at random, each keeping its own order.
-
-    Sequence ``order[k]`` starts only after ``order[k - 1]`` has started (``order`` is the order
-    in which items are introduced); the next event is drawn from any started sequence or the next
-    to start, weighted by what each has left.
-    """
-    woven: list[JSON] = []
-    taken = [0] * len(sequences)
-    started: list[int] = []
-    waiting = [k for k in order if sequences[k]]
-    waiting.reverse()  # pop() takes the next to introduce
-    while True:
-        candidates = [k for k in started if taken[k] < len(sequences[k])]
-        if waiting:
-            candidates.append(waiting[-1])
-        if not candidates:
-            return woven
-        weights = [len(sequences[k]) - taken[k] for k in candidates]
-        (k,) = rng.choices(candidates, weights=weights)
-        if waiting and k == waiting[-1]:
-            started.append(waiting.pop())
-        woven.append(sequences[k][taken[k]])
-        taken[k] += 1
-
-
 def _plain(final: Any) -> JSON:
     """A private deep copy of ``final`` as plain JSON (a model is converted with ``to_dict``)."""
     if not isinstance(final, Mapping):
@@ -1084,13 +1056,7 @@ def response_events(
     output = final.get("output")
     items = output if isinstance(output, list) else []
     per_item = [_item_events(index, item, options) for index, item in enumerate(items)]
-    order = list(range(len(per_item)))
-    if out_of_order:
-        rng.shuffle(order)
-    if interleave:
-        body = _weave(per_item, order, rng)
-    else:
-        body = [event for k in order for event in per_item[k]]
+    body = weave(per_item, intro_order(len(per_item), rng, out_of_order), rng, interleave)
     if not include_done:
         body = [event for event in body if event["type"] not in RESPONSE_DONE_TYPES]
     events += body

@@ -11,7 +11,7 @@ import json
 import random
 import string
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from streamkit.sse import ServerSentEvent
 
@@ -20,6 +20,7 @@ __all__ = [
     "dumps",
     "encode",
     "event",
+    "intro_order",
     "message_delta",
     "message_object",
     "random_id",
@@ -27,6 +28,7 @@ __all__ = [
     "split_points",
     "step_delta",
     "step_object",
+    "weave",
 ]
 
 #: The ``done`` event that ends every run stream.
@@ -300,3 +302,45 @@ def split_points(data: bytes, rng: random.Random, n: int) -> list[bytes]:
         cuts = sorted(rng.choices(range(len(data) + 1), k=n))
     bounds = [0, *cuts, len(data)]
     return [data[bounds[i] : bounds[i + 1]] for i in range(n + 1)]
+
+
+_T = TypeVar("_T")
+
+
+def intro_order(count: int, rng: random.Random, out_of_order: bool) -> list[int]:
+    """The order in which ``count`` sequences are introduced: as given, or shuffled."""
+    introduced = list(range(count))
+    if out_of_order:
+        rng.shuffle(introduced)
+    return introduced
+
+
+def weave(
+    sequences: Sequence[Sequence[_T]], order: Sequence[int], rng: random.Random, interleave: bool
+) -> list[_T]:
+    """Merge sequences into one, each keeping its own order.
+
+    Sequence ``order[k]`` starts only after ``order[k - 1]`` has started, so ``order`` is the
+    order in which they are introduced. Without ``interleave`` each runs to its end before the
+    next starts; with it, the next item is drawn from any started sequence (or the next one to
+    start), weighted by what each has left.
+    """
+    if not interleave:
+        return [item for k in order for item in sequences[k]]
+    woven: list[_T] = []
+    taken = [0] * len(sequences)
+    started: list[int] = []
+    waiting = [k for k in order if sequences[k]]
+    waiting.reverse()  # pop() takes the next to introduce
+    while True:
+        candidates = [k for k in started if taken[k] < len(sequences[k])]
+        if waiting:
+            candidates.append(waiting[-1])
+        if not candidates:
+            return woven
+        weights = [len(sequences[k]) - taken[k] for k in candidates]
+        (k,) = rng.choices(candidates, weights=weights)
+        if waiting and k == waiting[-1]:
+            started.append(waiting.pop())
+        woven.append(sequences[k][taken[k]])
+        taken[k] += 1
