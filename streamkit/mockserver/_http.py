@@ -6,8 +6,9 @@ Every check raises :class:`~streamkit.mockserver._state.ApiError` with the messa
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections import deque
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, Generic, Protocol, TypeVar
 
 import attrs
 from starlette.responses import JSONResponse, Response
@@ -16,6 +17,7 @@ from streamkit.mockserver._state import ApiError, error_body
 
 __all__ = [
     "Call",
+    "Script",
     "check_body",
     "check_query",
     "error_response",
@@ -41,6 +43,61 @@ class Call:
     query: dict[str, list[str]]
     json: Any
     raw: bytes
+
+
+class _Scripted(Protocol):
+    """What a script needs of a scene: the error its first requests get, if any."""
+
+    @property
+    def status(self) -> int | None: ...
+    @property
+    def error(self) -> Mapping[str, Any] | None: ...
+    @property
+    def retry_after(self) -> float | None: ...
+    @property
+    def fail_times(self) -> int: ...
+
+
+SceneT = TypeVar("SceneT", bound=_Scripted)
+
+
+class Script(Generic[SceneT]):
+    """An API's scenes, consumed in order by the requests that take one (either API's).
+
+    A scene with ``status`` answers its first ``fail_times`` requests with that error and
+    stays at the head; with ``repeat``, a consumed scene goes back to the end. Not locked:
+    the server calls it under its own lock.
+    """
+
+    def __init__(self, scenes: Iterable[SceneT], repeat: bool) -> None:
+        self._scenes: deque[SceneT] = deque(scenes)
+        #: How many scenes the script was given in all (for the message once it is empty).
+        self.length = len(self._scenes)
+        self._repeat = repeat
+        self._head_failures = 0
+
+    def add(self, scene: SceneT) -> None:
+        """Append ``scene`` (consumed after the ones already there)."""
+        self._scenes.append(scene)
+        self.length += 1
+
+    def __len__(self) -> int:
+        """How many scenes have not been consumed yet."""
+        return len(self._scenes)
+
+    def take(self) -> SceneT | Response | None:
+        """The next scene; the error answer while the head scene still fails; None when empty."""
+        if not self._scenes:
+            return None
+        scene = self._scenes[0]
+        if scene.status is not None and self._head_failures < scene.fail_times:
+            self._head_failures += 1
+            return error_response(scene.status, scene.error, scene.retry_after)
+        self._scenes.popleft()
+        self._head_failures = 0
+        if self._repeat:
+            self._scenes.append(scene)
+        return scene
 
 
 def error_response(

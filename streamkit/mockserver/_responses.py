@@ -24,7 +24,6 @@ import os
 import random
 import threading
 import time
-from collections import deque
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from typing import Any, Protocol
 
@@ -38,9 +37,9 @@ from streamkit._protocols import protocol_of
 from streamkit.errors import StreamkitError
 from streamkit.mockserver._http import (
     Call,
+    Script,
     check_body,
     check_query,
-    error_response,
     metadata_of,
     object_body,
     paginate,
@@ -889,10 +888,7 @@ class ResponsesMock:
     ) -> None:
         self.host = host
         self._lock = lock
-        self._script: deque[ResponseScene] = deque(script)
-        self._script_length = len(self._script)
-        self._head_failures = 0
-        self._repeat = repeat
+        self._script = Script(script, repeat)
         self._records: dict[str, ResponseRecord] = {}
         self._rng = random.Random()
         self._changed: asyncio.Event | None = None
@@ -902,8 +898,7 @@ class ResponsesMock:
     def add_scene(self, scene: ResponseScene) -> None:
         """Append ``scene`` to the script."""
         with self._lock:
-            self._script.append(scene)
-            self._script_length += 1
+            self._script.add(scene)
 
     @property
     def scenes_left(self) -> int:
@@ -1091,20 +1086,13 @@ class ResponsesMock:
 
     def _next_scene(self, call: Call) -> ResponseScene | Response:
         """The next scene, or the error answer of a scene failing first (under the lock)."""
-        if not self._script:
+        scene = self._script.take()
+        if scene is None:
             msg = (
                 f"MockServer: no Responses scene left for {call.method} /v1{call.path} "
-                f"(the script had {self._script_length})."
+                f"(the script had {self._script.length})."
             )
             raise ApiError(400, msg, code="mock_script_exhausted")
-        scene = self._script[0]
-        if scene.status is not None and self._head_failures < scene.fail_times:
-            self._head_failures += 1
-            return error_response(scene.status, scene.error, scene.retry_after)
-        self._script.popleft()
-        self._head_failures = 0
-        if self._repeat:
-            self._script.append(scene)
         return scene
 
     async def create(self, _request: Request, call: Call) -> Response:

@@ -16,7 +16,6 @@ import json
 import re
 import threading
 import time
-from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from typing import Any
 
@@ -28,6 +27,7 @@ from starlette.types import Receive, Scope, Send
 
 from streamkit.mockserver._http import (
     Call,
+    Script,
     check_body,
     check_query,
     error_response,
@@ -294,15 +294,12 @@ class MockApp:
             raise ValueError(msg)
         self._max_body_size = max_body_size
         self.requests: list[RecordedRequest] = []
-        self._script: deque[Scene] = deque(s for s in script if isinstance(s, Scene))
-        self._script_length = len(self._script)
-        self._head_failures = 0
+        self._script = Script((s for s in script if isinstance(s, Scene)), repeat)
         self._faults: list[list[Any]] = [[fault, fault.times] for fault in faults]
         self._api_key = api_key
         self._chunk_size = chunk_size
         self._chunk_delay = chunk_delay
         self._require_beta = require_beta_header
-        self._repeat = repeat
         self._state = ServerState()
         self._lock = threading.Lock()
         self._count = 0
@@ -440,8 +437,7 @@ class MockApp:
             self.responses.add_scene(scene)
             return
         with self._lock:
-            self._script.append(scene)
-            self._script_length += 1
+            self._script.add(scene)
 
     def add_fault(self, fault: Fault) -> None:
         """Add ``fault`` after the faults already there."""
@@ -583,20 +579,15 @@ class MockApp:
         consumed: a request answered with an error adds nothing.
         """
         with self._lock:
-            if not self._script:
+            scene = self._script.take()
+            if scene is None:
                 msg = (
                     f"MockAssistantsServer: no scene left for {request.method} "
-                    f"{request.url.path} (the script had {self._script_length} scenes)."
+                    f"{request.url.path} (the script had {self._script.length} scenes)."
                 )
                 raise ApiError(400, msg, code="mock_script_exhausted")
-            scene = self._script[0]
-            if scene.status is not None and self._head_failures < scene.fail_times:
-                self._head_failures += 1
-                return error_response(scene.status, scene.error, scene.retry_after)
-            self._script.popleft()
-            self._head_failures = 0
-            if self._repeat:
-                self._script.append(scene)
+            if isinstance(scene, Response):  # the scene fails its first requests
+                return scene
             data = terminated(scene.stream)
             if messages:
                 thread_id = url_thread or (first_run(data) or {}).get("thread_id")
