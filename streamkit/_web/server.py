@@ -38,7 +38,6 @@ import re
 import secrets
 import socket
 import threading
-import time
 from collections import deque
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping, Sequence
 from importlib import resources
@@ -55,6 +54,7 @@ from starlette.types import Receive, Scope, Send
 
 from streamkit._export import PatchEncoder, apply_patch
 from streamkit._protocols import accumulator_for, protocol_of
+from streamkit._uvicorn import listening_socket, serve_in_thread
 from streamkit.errors import (
     AccumulateError,
     DecodeError,
@@ -605,27 +605,6 @@ def create_app(
 # --- The server ---------------------------------------------------------------------------------
 
 
-def listening_socket(host: str, port: int) -> socket.socket:
-    """A TCP socket listening on ``host``:``port`` (0: a free port), for uvicorn to serve.
-
-    Raises:
-        OSError: the address cannot be bound (e.g. the port is in use).
-    """
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    # IPPROTO_TCP, not 0: asyncio turns Nagle off only for sockets that name their protocol,
-    # and small patches must not wait for the client's delayed ACK.
-    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-    try:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind((host, port))
-        # Listening now: a browser opened before uvicorn runs waits in the backlog.
-        sock.listen(128)
-    except OSError:
-        sock.close()
-        raise
-    return sock
-
-
 class _Server(uvicorn.Server):
     """uvicorn's server, ending the open ``/events`` responses first when asked to stop.
 
@@ -735,22 +714,7 @@ class WebServer:
             msg = "the web view is already running"
             raise RuntimeError(msg)
         server, sock = self._prepare()
-        thread = threading.Thread(
-            target=server.run,
-            kwargs={"sockets": [sock]},
-            name="streamkit-serve",
-            daemon=True,
-        )
-        thread.start()
-        deadline = time.monotonic() + 10
-        while not server.started:
-            if not thread.is_alive() or time.monotonic() > deadline:
-                server.should_exit = True
-                thread.join(5)
-                sock.close()
-                msg = "the web view did not start"
-                raise RuntimeError(msg)
-            time.sleep(0.005)
+        thread = serve_in_thread(server, sock, "streamkit-serve", "web view")
         self._server, self._thread = server, thread
         assert self.url is not None
         return self.url

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import logging
-import socket
 import threading
-import time
 from collections.abc import Sequence
 from typing import Any
 
 import uvicorn
 
+from streamkit._uvicorn import listening_socket, serve_in_thread
 from streamkit.mockserver._responses import ResponseScene
 from streamkit.mockserver._routes import MockApp
 from streamkit.mockserver._state import DEFAULT_MAX_BODY_SIZE, Fault, RecordedRequest, Scene
@@ -18,25 +17,6 @@ from streamkit.mockserver._state import DEFAULT_MAX_BODY_SIZE, Fault, RecordedRe
 __all__ = ["MockAssistantsServer", "MockServer", "listening_socket"]
 
 _ABORT_MESSAGE = "ASGI callable returned without completing response."
-
-
-def listening_socket(host: str, port: int) -> socket.socket:
-    """A TCP socket bound to ``host``:``port`` (``0``: a free port), for uvicorn to listen on.
-
-    Raises:
-        OSError: the address cannot be bound (e.g. the port is in use).
-    """
-    # IPPROTO_TCP, not 0: asyncio turns Nagle off (TCP_NODELAY) on the connections it accepts
-    # only for a socket that names its protocol. With Nagle on, a response's body write waits
-    # for the ACK of its header write, which the client delays: 40 ms per request on Linux.
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-    try:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind((host, port))
-    except OSError:
-        sock.close()  # e.g. the port is in use: no socket is left to the GC
-        raise
-    return sock
 
 
 class _AbortFilter(logging.Filter):
@@ -133,23 +113,11 @@ class MockServer:
         server = uvicorn.Server(config)
         self._api.open_streams()
         logging.getLogger("uvicorn.error").addFilter(self._log_filter)
-        thread = threading.Thread(
-            target=server.run,
-            kwargs={"sockets": [sock]},
-            name=f"streamkit-mockserver-{port}",
-            daemon=True,
-        )
-        thread.start()
-        deadline = time.monotonic() + 10
-        while not server.started:
-            if not thread.is_alive() or time.monotonic() > deadline:
-                server.should_exit = True
-                thread.join(5)
-                sock.close()
-                logging.getLogger("uvicorn.error").removeFilter(self._log_filter)
-                msg = "the mock server did not start"
-                raise RuntimeError(msg)
-            time.sleep(0.005)
+        try:
+            thread = serve_in_thread(server, sock, f"streamkit-mockserver-{port}", "mock server")
+        except RuntimeError:
+            logging.getLogger("uvicorn.error").removeFilter(self._log_filter)
+            raise
         self._server, self._thread = server, thread
         self.base_url = f"http://{self._host}:{port}/v1"
         return self.base_url
