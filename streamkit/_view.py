@@ -93,6 +93,23 @@ def pretty_json(text: str) -> str | None:
     return json.dumps(value, indent=2, ensure_ascii=False)
 
 
+def code_block(code: str | None) -> RenderableType:
+    """Python code as it streams in, highlighted (or a dim note while there is none)."""
+    if not code:
+        return Text("(no code yet)", style="dim")
+    return Syntax(
+        code.rstrip("\n"), "python", theme="monokai", background_color="default", word_wrap=True
+    )
+
+
+def arguments_block(arguments: str, done: bool) -> RenderableType:
+    """Arguments or input: as they stream, then pretty JSON once done (when they are JSON)."""
+    pretty = pretty_json(arguments) if done else None
+    if pretty is not None:
+        return Syntax(pretty, "json", theme="monokai", background_color="default")
+    return Text(arguments or "(no arguments yet)", "" if arguments else "dim")
+
+
 def count(number: int, noun: str) -> str:
     """``number`` and ``noun``, the noun plural unless the number is 1."""
     return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
@@ -471,17 +488,7 @@ class LiveView(TerminalView, EventHandler):
         if isinstance(call, m.CodeInterpreterToolCall):
             interpreter = call.code_interpreter
             head = Text.assemble(("code_interpreter", "bold magenta"), f" {call.id}")
-            code: RenderableType = (
-                Syntax(
-                    interpreter.input.rstrip("\n"),
-                    "python",
-                    theme="monokai",
-                    background_color="default",
-                    word_wrap=True,
-                )
-                if interpreter.input
-                else Text("(no code yet)", style="dim")
-            )
+            code = code_block(interpreter.input)
             outputs = Table.grid(padding=(0, 1))
             outputs.add_column(style="bold yellow", no_wrap=True, min_width=5)
             outputs.add_column()
@@ -496,14 +503,7 @@ class LiveView(TerminalView, EventHandler):
         if isinstance(call, m.FunctionToolCall):
             function = call.function
             head = Text.assemble(("function ", "bold magenta"), (function.name, "bold"))
-            pretty = pretty_json(function.arguments) if self._call_done(call, step) else None
-            arguments: RenderableType = (
-                Syntax(pretty, "json", theme="monokai", background_color="default")
-                if pretty is not None
-                else Text(
-                    function.arguments or "(no arguments yet)", "" if function.arguments else "dim"
-                )
-            )
+            arguments = arguments_block(function.arguments, self._call_done(call, step))
             parts: list[RenderableType] = [head, arguments]
             if function.output is not None:
                 parts.append(Text.assemble(("output ", "bold yellow"), function.output))

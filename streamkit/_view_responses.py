@@ -38,7 +38,14 @@ from rich.table import Table
 from rich.text import Text
 
 from streamkit._responses.handlers import ResponseEventHandler
-from streamkit._view import STATUS_STYLE, TerminalView, clip, count, pretty_json
+from streamkit._view import (
+    STATUS_STYLE,
+    TerminalView,
+    arguments_block,
+    clip,
+    code_block,
+    count,
+)
 from streamkit.models import UnknownObject
 from streamkit.models import responses as rm
 
@@ -309,15 +316,15 @@ class ResponseLiveView(TerminalView, ResponseEventHandler):
             return self._code_body(item)
         if isinstance(item, rm.FunctionToolCall):
             head = Text.assemble((item.name, "bold magenta"), (f" {item.call_id}", "dim"))
-            return Group(head, self._arguments(item.arguments, done))
+            return Group(head, arguments_block(item.arguments, done))
         if isinstance(item, rm.CustomToolCall):
             head = Text.assemble((item.name, "bold magenta"), (f" {item.call_id}", "dim"))
-            return Group(head, self._arguments(item.input, done))
+            return Group(head, arguments_block(item.input, done))
         if isinstance(item, rm.MCPToolCall):
             head = Text.assemble(
                 (item.server_label, "bold magenta"), " \N{RIGHTWARDS ARROW} ", (item.name, "bold")
             )
-            lines: list[RenderableType] = [head, self._arguments(item.arguments, done)]
+            lines: list[RenderableType] = [head, arguments_block(item.arguments, done)]
             if item.output is not None:
                 lines.append(Text.assemble(("output ", "bold yellow"), item.output))
             error = _mcp_error(item.error)
@@ -340,7 +347,7 @@ class ResponseLiveView(TerminalView, ResponseEventHandler):
                 (item.server_label, "bold magenta"), " \N{RIGHTWARDS ARROW} ", (item.name, "bold")
             )
             note = Text("waiting for approval", style="yellow")
-            return Group(head, self._arguments(item.arguments, True), note)
+            return Group(head, arguments_block(item.arguments, True), note)
         if isinstance(item, rm.WebSearchToolCall):
             return Group(*(Text(line) for line in _web_action(item.action)))
         if isinstance(item, rm.FileSearchToolCall):
@@ -388,26 +395,8 @@ class ResponseLiveView(TerminalView, ResponseEventHandler):
         return Text(f"{_kind(item)} (an item this view shows by its type only)", style="dim")
 
     @staticmethod
-    def _arguments(arguments: str, done: bool) -> RenderableType:
-        """Arguments or input: as they stream, then pretty JSON once done (when they are JSON)."""
-        pretty = pretty_json(arguments) if done else None
-        if pretty is not None:
-            return Syntax(pretty, "json", theme="monokai", background_color="default")
-        return Text(arguments or "(no arguments yet)", "" if arguments else "dim")
-
-    @staticmethod
     def _code_body(item: rm.CodeInterpreterToolCall) -> RenderableType:
-        code: RenderableType = (
-            Syntax(
-                item.code.rstrip("\n"),
-                "python",
-                theme="monokai",
-                background_color="default",
-                word_wrap=True,
-            )
-            if item.code
-            else Text("(no code yet)", style="dim")
-        )
+        code = code_block(item.code)
         logs, images = _code_outputs(item)
         if not logs and not images:
             return code

@@ -301,8 +301,7 @@ def _watch(args: argparse.Namespace) -> int:
         _error(name, exc.strerror or str(exc))
         return 1
     except StreamkitError as exc:
-        live.console.out("received before the error:", highlight=False)
-        live.console.out(live.summary(), end="", highlight=False)
+        _show_received(live, "received before the error:")
         _error(name, str(exc))
         return 1
     if accumulator is None:
@@ -319,6 +318,12 @@ _OBJECTS = {"assistants": "run, step or message", "responses": "response"}
 _STREAMS = {"assistants": "an Assistants run stream", "responses": "a Responses stream"}
 
 
+def _show_received(live: Any, heading: str) -> None:
+    """After an interruption or an error: ``heading``, then what the live view received."""
+    live.console.out(heading, highlight=False)
+    live.console.out(live.summary(), end="", highlight=False)
+
+
 def _watch_run(args: argparse.Namespace, view: ModuleType) -> int:
     """Start a run through the client and show it live (``--thread``/``--assistant``)."""
     from streamkit._assistants.client import Client
@@ -332,8 +337,7 @@ def _watch_run(args: argparse.Namespace, view: ModuleType) -> int:
             stream = client.runs.stream(args.thread, assistant_id=args.assistant, handler=live)
             stream.until_done()
     except KeyboardInterrupt:
-        live.console.out("\ninterrupted; received so far:", highlight=False)
-        live.console.out(live.summary(), end="", highlight=False)
+        _show_received(live, "\ninterrupted; received so far:")
         return 130
     except ValueError as exc:  # no API key
         print(f"streamkit: error: {exc}", file=sys.stderr)
@@ -356,15 +360,13 @@ def _watch_response(args: argparse.Namespace) -> int:
             stream = client.responses.resume(args.response, starting_after=None, handler=live)
             stream.until_done()
     except KeyboardInterrupt:
-        live.console.out("\ninterrupted; received so far:", highlight=False)
-        live.console.out(live.summary(), end="", highlight=False)
+        _show_received(live, "\ninterrupted; received so far:")
         return 130
     except ValueError as exc:  # no API key
         print(f"streamkit: error: {exc}", file=sys.stderr)
         return 1
     except StreamkitError as exc:
-        live.console.out("received before the error:", highlight=False)
-        live.console.out(live.summary(), end="", highlight=False)
+        _show_received(live, "received before the error:")
         _error(f"response {args.response}", str(exc))
         return 1
     return 0
