@@ -21,7 +21,7 @@ from typing import Any, ClassVar
 
 from streamkit import models as m
 from streamkit._assistants.accumulator import Accumulator
-from streamkit._engine.callbacks import Registered
+from streamkit._engine.callbacks import Registered, overridden
 from streamkit._engine.changes import Change
 from streamkit._engine.driver import Callback, Driver
 from streamkit.errors import StreamkitError
@@ -199,16 +199,6 @@ CALLBACKS: frozenset[str] = frozenset(
 # --- The handler classes ---------------------------------------------------------
 
 
-def _overridden(handler: object, base: type) -> frozenset[str]:
-    """The callback names whose method on ``handler`` is not ``base``'s do-nothing default."""
-    found = set()
-    for name in CALLBACKS:
-        method = getattr(handler, name)
-        if getattr(method, "__func__", method) is not getattr(base, name):
-            found.add(name)
-    return frozenset(found)
-
-
 _ToolCalls = tuple[m.RequiredActionFunctionToolCall, ...]
 
 # The Change kinds (by prefix) that concern a step, and those that concern a message.
@@ -365,7 +355,7 @@ class EventHandler(_StreamState):
 
     def _implemented(self) -> frozenset[str]:
         """The callbacks this handler overrides (only those are dispatched)."""
-        return _overridden(self, EventHandler)
+        return overridden(self, EventHandler, CALLBACKS)
 
     def get_final_run(self) -> m.Run:
         """The run as the stream left it: its last terminal state (else the last seen).
@@ -484,7 +474,7 @@ class AsyncEventHandler(_StreamState):
 
     def _implemented(self) -> frozenset[str]:
         """The callbacks this handler overrides (only those are dispatched)."""
-        return _overridden(self, AsyncEventHandler)
+        return overridden(self, AsyncEventHandler, CALLBACKS)
 
     async def get_final_run(self) -> m.Run:
         """:meth:`EventHandler.get_final_run`, awaited."""

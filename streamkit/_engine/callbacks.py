@@ -9,10 +9,24 @@ are. Protocol-neutral: the subclass gives the names it accepts.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, ClassVar
 
-__all__ = ["Registered"]
+__all__ = ["Registered", "overridden"]
+
+
+def overridden(handler: object, base: type, names: Iterable[str]) -> frozenset[str]:
+    """The callback ``names`` whose method on ``handler`` is not ``base``'s do-nothing default.
+
+    A handler class names its callbacks as methods; only those a subclass overrides are
+    routed by the driver (the others would only be called to do nothing).
+    """
+    found = set()
+    for name in names:
+        method = getattr(handler, name)
+        if getattr(method, "__func__", method) is not getattr(base, name):
+            found.add(name)
+    return frozenset(found)
 
 
 class Registered:

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, ClassVar, get_args
 
-from streamkit._engine.callbacks import Registered
+from streamkit._engine.callbacks import Registered, overridden
 from streamkit._engine.changes import Change
 from streamkit._engine.driver import Callback, Driver
 from streamkit._responses.accumulator import (
@@ -126,16 +126,6 @@ def text_of(change: _AnyChange) -> str | None:
     return delta if isinstance(delta, str) else None
 
 
-def _overridden(handler: object, base: type) -> frozenset[str]:
-    """The callback names whose method on ``handler`` is not ``base``'s do-nothing default."""
-    found = set()
-    for name in CALLBACKS:
-        method = getattr(handler, name)
-        if getattr(method, "__func__", method) is not getattr(base, name):
-            found.add(name)
-    return frozenset(found)
-
-
 class _StreamState:
     """What a handler can read of the stream, when asked (nothing is kept per event)."""
 
@@ -200,7 +190,7 @@ class ResponseEventHandler(_StreamState):
 
     def _implemented(self) -> frozenset[str]:
         """The callbacks this handler overrides (only those are dispatched)."""
-        return _overridden(self, ResponseEventHandler)
+        return overridden(self, ResponseEventHandler, CALLBACKS)
 
     def get_final_response(self) -> rm.Response:
         """The response as the stream left it: its terminal state, also when incomplete or failed.
@@ -371,7 +361,7 @@ class AsyncResponseEventHandler(_StreamState):
 
     def _implemented(self) -> frozenset[str]:
         """The callbacks this handler overrides (only those are dispatched)."""
-        return _overridden(self, AsyncResponseEventHandler)
+        return overridden(self, AsyncResponseEventHandler, CALLBACKS)
 
     async def get_final_response(self) -> rm.Response:
         """:meth:`ResponseEventHandler.get_final_response`, awaited."""
