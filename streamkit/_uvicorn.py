@@ -10,10 +10,11 @@ from __future__ import annotations
 import socket
 import threading
 import time
+from typing import Any, Literal
 
 import uvicorn
 
-__all__ = ["listening_socket", "serve_in_thread"]
+__all__ = ["listening_socket", "serve_in_thread", "server_config"]
 
 #: How long :func:`serve_in_thread` waits for uvicorn to start, in seconds.
 START_TIMEOUT = 10.0
@@ -39,6 +40,20 @@ def listening_socket(host: str, port: int) -> socket.socket:
         sock.close()  # e.g. the port is in use: no socket is left to the GC
         raise
     return sock
+
+
+def server_config(app: Any, lifespan: Literal["on", "off"]) -> uvicorn.Config:
+    """uvicorn's configuration for ``app``: h11, no websockets, no logging set-up of its own
+    (the program's stays), no access log, and one second of graceful shutdown."""
+    return uvicorn.Config(
+        app,
+        log_config=None,
+        access_log=False,
+        lifespan=lifespan,
+        http="h11",
+        ws="none",
+        timeout_graceful_shutdown=1,
+    )
 
 
 def serve_in_thread(

@@ -54,7 +54,7 @@ from starlette.types import Receive, Scope, Send
 
 from streamkit._export import PatchEncoder, apply_patch
 from streamkit._protocols import accumulator_for, protocol_of
-from streamkit._uvicorn import listening_socket, serve_in_thread
+from streamkit._uvicorn import listening_socket, serve_in_thread, server_config
 from streamkit.errors import (
     AccumulateError,
     DecodeError,
@@ -669,15 +669,7 @@ class WebServer:
         port = sock.getsockname()[1]
         shown = f"[{self._host}]" if ":" in self._host else self._host
         self.url = f"http://{shown}:{port}/"
-        config = uvicorn.Config(
-            self.app,
-            log_config=None,
-            access_log=False,
-            lifespan="on",
-            http="h11",
-            ws="none",
-            timeout_graceful_shutdown=1,
-        )
+        config = server_config(self.app, "on")
         return _Server(config, self._disconnect_soon), sock
 
     def _disconnect_soon(self) -> None:

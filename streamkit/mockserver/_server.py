@@ -9,7 +9,7 @@ from typing import Any
 
 import uvicorn
 
-from streamkit._uvicorn import listening_socket, serve_in_thread
+from streamkit._uvicorn import listening_socket, serve_in_thread, server_config
 from streamkit.mockserver._responses import ResponseScene
 from streamkit.mockserver._routes import MockApp
 from streamkit.mockserver._state import DEFAULT_MAX_BODY_SIZE, Fault, RecordedRequest, Scene
@@ -101,15 +101,7 @@ class MockServer:
             raise RuntimeError(msg)
         sock = listening_socket(self._host, self._port)
         port = sock.getsockname()[1]
-        config = uvicorn.Config(
-            self.app,
-            log_config=None,
-            access_log=False,
-            lifespan="off",
-            http="h11",
-            ws="none",
-            timeout_graceful_shutdown=1,
-        )
+        config = server_config(self.app, "off")
         server = uvicorn.Server(config)
         self._api.open_streams()
         logging.getLogger("uvicorn.error").addFilter(self._log_filter)
