@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 import random
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -41,6 +40,7 @@ import streamkit  # noqa: E402
 from streamkit import models as m  # noqa: E402
 from streamkit import recordings, testing  # noqa: E402
 from streamkit._web import server as web  # noqa: E402
+from tests.waiting import wait_until  # noqa: E402
 
 RECORDINGS = Path(recordings.__file__).parent
 TIMEOUT = 15_000  # ms: generous for a busy machine; a passing run takes far less
@@ -119,10 +119,7 @@ def _settled(server: web.WebServer, events: int) -> int:
         accumulator = server.channel.accumulator
         return 0 if accumulator is None else int(accumulator.position)
 
-    deadline = time.monotonic() + TIMEOUT / 1000
-    while server.call(fed) < events:
-        assert time.monotonic() < deadline
-        time.sleep(0.01)
+    wait_until(lambda: server.call(fed) >= events, TIMEOUT / 1000)
     return int(server.call(lambda: server.channel.number))
 
 

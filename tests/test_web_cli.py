@@ -20,18 +20,10 @@ from streamkit import recordings
 from streamkit._web import server as web
 from streamkit.cli import main
 from streamkit.mockserver import MockServer, ResponseScene, Scene
+from tests.waiting import wait_until
 
 RECORDINGS = Path(recordings.__file__).parent
 SECRET = "sk-test-SECRETKEY-0123456789"
-
-
-def _wait(condition: Callable[[], bool], timeout: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            msg = "timed out"
-            raise AssertionError(msg)
-        time.sleep(0.01)
 
 
 # --- the command line -----------------------------------------------------------------------------
@@ -48,7 +40,7 @@ def fake_serve(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         try:
             if ready is not None:
                 ready(url)
-            _wait(lambda: self.channel.over)
+            wait_until(lambda: self.channel.over)
             time.sleep(0.05)  # on_over runs right after the last state change
         finally:
             self.stop()

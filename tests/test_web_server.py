@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -23,6 +22,7 @@ from streamkit._web.command import response_source, run_source
 from streamkit.errors import DecodeError, ResponseError, TransportError
 from streamkit.mockserver import MockServer, ResponseScene, Scene
 from streamkit.sse import ServerSentEvent, SSEDecoder
+from tests.waiting import wait_until
 
 RECORDINGS = Path(recordings.__file__).parent
 SECRET = "sk-test-SECRETKEY-0123456789"
@@ -33,15 +33,6 @@ def _event_chunks(name: str) -> list[bytes]:
     data = (RECORDINGS / name).read_bytes().replace(b"\r\n", b"\n")
     pieces = [piece + b"\n\n" for piece in data.split(b"\n\n") if piece.strip()]
     return pieces
-
-
-def _wait(condition: Callable[[], bool], timeout: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            msg = "timed out"
-            raise AssertionError(msg)
-        time.sleep(0.01)
 
 
 class Reader:
@@ -147,13 +138,13 @@ def test_a_reconnect_gets_what_it_missed(fed: tuple[web.WebServer, web.ChunkFeed
     chunks = _event_chunks("demo-code-interpreter.sse")
     for chunk in chunks[:40]:
         feed.put(chunk)
-    _wait(lambda: _number(url) >= 35)
+    wait_until(lambda: _number(url) >= 35)
     seen = _number(url)
     reader = Reader()
     reader.read(url, until=lambda r: r.last_id is not None and r.last_id.endswith(f"-{seen}"))
     for chunk in chunks[40:90]:
         feed.put(chunk)
-    _wait(lambda: _number(url) > seen + 30)
+    wait_until(lambda: _number(url) > seen + 30)
     before = len(reader.messages)
     reader.read(
         url,
@@ -178,7 +169,7 @@ def test_the_query_parameter_resumes_too(fed: tuple[web.WebServer, web.ChunkFeed
     for chunk in _event_chunks("text-run.sse"):
         feed.put(chunk)
     feed.close()
-    _wait(lambda: _snapshot(url)[0]["source"]["state"] == "ended")
+    wait_until(lambda: _snapshot(url)[0]["source"]["state"] == "ended")
     resumed_from = f"{server.channel.id}-3"
     response = httpx.get(url + "events", params={"last_event_id": resumed_from}, timeout=10)
     events = SSEDecoder().feed(response.content)
@@ -215,7 +206,7 @@ def test_disconnecting_clients_ends_their_responses(
     server, feed, url = fed
     monkeypatch.setattr(web, "KEEPALIVE_SECONDS", 0.05)
     feed.put(_event_chunks("text-run.sse")[0])
-    _wait(lambda: _number(url) >= 2)
+    wait_until(lambda: _number(url) >= 2)
     decoder = SSEDecoder()
     events: list[ServerSentEvent] = []
     after = b""  # what came once the clients were dropped
@@ -328,7 +319,7 @@ def _serve_until_over(events: Callable[[], Any]) -> tuple[dict[str, Any], bytes,
     server = web.WebServer(events, title="live")
     url = server.start()
     try:
-        _wait(lambda: server.channel.over)
+        wait_until(lambda: server.channel.over)
         snapshot, _ = _snapshot(url)
         raw = Reader().read(url)
     finally:
